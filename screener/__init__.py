@@ -1,0 +1,28 @@
+"""screener: screen job, dating and marriage ads for indicators of trafficking recruitment.
+
+The output is a suspicion for a person to review, never a verdict.
+"""
+
+from screener.errors import CatalogueError, InputError, ScreenerError
+from screener.evidence import MAX_TEXT_CHARS, Extractor, extract
+from screener.indicators import Catalogue, Indicator, load_catalogue
+from screener.normalize import NormalizedText, normalize
+from screener.results import IndicatorHit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "Catalogue",
+    "CatalogueError",
+    "Extractor",
+    "Indicator",
+    "IndicatorHit",
+    "InputError",
+    "NormalizedText",
+    "ScreenerError",
+    "__version__",
+    "extract",
+    "load_catalogue",
+    "normalize",
+]

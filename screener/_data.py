@@ -1,0 +1,24 @@
+"""Read the data files shipped in ``screener/data``."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from screener.errors import CatalogueError
+
+
+def data_path(name: str):
+    """The packaged data file `name` (a Traversable)."""
+    return resources.files("screener") / "data" / name
+
+
+def load_yaml(name: str) -> Any:
+    """Parse the packaged YAML file `name`; a syntax error names the file and line."""
+    path = data_path(name)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{name}: not valid YAML: {error}") from None

@@ -1,0 +1,140 @@
+"""The ``screener`` command. Thin: each command parses its options and calls library functions.
+
+Exit codes: 0 success, 2 bad usage or bad input, 1 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from screener.errors import ScreenerError
+
+app = typer.Typer(
+    help="Screen job, dating and marriage ads for indicators of trafficking recruitment. "
+    "Every flag is a suspicion for a person to review, never a verdict.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"screener: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def indicators(
+    element: Optional[str] = typer.Option(None, "--element", help="Only indicators of this element: ACT, MEANS or PURPOSE."),
+    as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON lines instead of a table."),
+    check: bool = typer.Option(False, "--check", help="Run every example of the catalogue; exit 2 if any fails."),
+    catalogue: Optional[Path] = typer.Option(None, "--catalogue", help="A catalogue folder of *.yaml files (default: the shipped one)."),
+) -> None:
+    """List the indicator catalogue, or check that its examples hold."""
+    from screener.evidence import Extractor
+    from screener.indicators import load_catalogue
+
+    if element is not None and element.upper() not in _ELEMENTS:
+        _fail(f"--element {element!r} is not an element; use one of {', '.join(_ELEMENTS)}")
+    if catalogue is not None and not catalogue.is_dir():
+        _fail(f"--catalogue {catalogue} is not a folder; give a folder of indicator *.yaml files")
+    folder = str(catalogue) if catalogue is not None else ""
+    loaded = load_catalogue(folder or None)
+    if check:
+        failures = Extractor(folder).check_examples()
+        examples = sum(len(i.positive_examples) + len(i.negative_examples) for i in loaded)
+        for failure in failures:
+            typer.echo(failure)
+        typer.echo(f"{len(loaded)} indicators, {examples} examples, {len(failures)} failing (catalogue {loaded.version})")
+        raise typer.Exit(2 if failures else 0)
+    selected = [i for i in loaded if element is None or i.element == element.upper()]
+    for indicator in selected:
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    {
+                        "id": indicator.id,
+                        "label": indicator.label,
+                        "element": indicator.element,
+                        "sub_element": indicator.sub_element,
+                        "ilo": list(indicator.ilo),
+                        "strength": indicator.strength,
+                        "ad_types": list(indicator.ad_types),
+                        "child": indicator.child,
+                        "description": indicator.description,
+                        "patterns": list(indicator.patterns),
+                        "signals": list(indicator.signals),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            child = " [child]" if indicator.child else ""
+            typer.echo(f"{indicator.element:<8} {indicator.sub_element:<24} {indicator.strength:<7} {indicator.id:<34} {indicator.label}{child}")
+    if not as_json:
+        typer.echo(f"{len(selected)} of {len(loaded)} indicators (catalogue {loaded.version})", err=True)
+
+
+@app.command()
+def extract(
+    text: Optional[str] = typer.Argument(None, help="One ad text. Omit it and give --csv to read a file."),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="A CSV file of ads; hits are printed per row."),
+    text_column: str = typer.Option("text", "--text-column", help="The CSV column holding the ad text."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="A CSV column to name rows by (default: row number)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per ad."),
+) -> None:
+    """Print the indicator evidence found in an ad or in each ad of a CSV file."""
+    import pandas as pd
+
+    from screener.evidence import Extractor
+
+    if (text is None) == (csv is None):
+        _fail("give either one ad TEXT or --csv FILE")
+    if csv is not None:
+        if not csv.is_file():
+            _fail(f"--csv {csv} does not exist or is not a file")
+        try:
+            frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        except (UnicodeDecodeError, pd.errors.ParserError) as error:
+            _fail(f"cannot read {csv} as UTF-8 CSV: {type(error).__name__}")
+        if text_column not in frame.columns:
+            _fail(f"no column {text_column!r} in {csv}; columns: {', '.join(map(str, frame.columns))}; use --text-column")
+        if id_column is not None and id_column not in frame.columns:
+            _fail(f"no column {id_column!r} in {csv}; columns: {', '.join(map(str, frame.columns))}; use --id-column")
+        names = frame[id_column].tolist() if id_column else [str(n) for n in range(1, len(frame) + 1)]
+        texts = frame[text_column].tolist()
+    else:
+        names, texts = ["1"], [text]
+    extractor = Extractor()
+    for name, ad, hits in zip(names, texts, extractor.extract_many(texts)):
+        if as_json:
+            typer.echo(json.dumps({"id": name, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+            continue
+        found = [h for h in hits if not h.negated]
+        elements = sorted({h.element for h in found}, key=_ELEMENTS.index)
+        typer.echo(f"[{name}] {len(found)} hit(s); elements: {', '.join(elements) or '-'}")
+        for hit in hits:
+            mark = "  (negated)" if hit.negated else ""
+            typer.echo(f"    {hit.element:<8} {hit.indicator:<32} {hit.start:>5}-{hit.end:<5} {hit.text!r}{mark}")
+
+
+def main() -> None:
+    """Entry point of the console script; maps errors to exit codes without tracebacks."""
+    try:
+        app()
+    except ScreenerError as error:
+        typer.echo(f"screener: error: {error}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("screener: interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # an internal error: say so, without ad text
+        typer.echo(f"screener: internal error: {type(error).__name__}. Please report it.", err=True)
+        sys.exit(1)

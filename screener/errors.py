@@ -1,0 +1,17 @@
+"""The exceptions screener raises. Messages say what was given, what was expected, how to fix it."""
+
+from __future__ import annotations
+
+__all__ = ["ScreenerError", "CatalogueError", "InputError"]
+
+
+class ScreenerError(Exception):
+    """Base class of every error screener raises on purpose."""
+
+
+class CatalogueError(ScreenerError):
+    """A data file (indicator catalogue, legal elements, negation cues) is invalid."""
+
+
+class InputError(ScreenerError, ValueError):
+    """Input given to a command or function cannot be used as it is."""

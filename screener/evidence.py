@@ -1,0 +1,137 @@
+"""Evidence extraction: indicator hits on the original text of an ad."""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from screener.indicators import Catalogue
+from screener.nlp import HITS_KEY, build_nlp
+from screener.results import IndicatorHit
+
+__all__ = ["MAX_TEXT_CHARS", "Extractor", "extract"]
+
+#: Texts are cut to this many characters before screening; longer input is truncated.
+MAX_TEXT_CHARS = 100_000
+# spaCy's StringStore grows with every new token; past this size the pipeline is rebuilt.
+_MAX_VOCAB = 500_000
+
+
+class Extractor:
+    """Finds indicator hits with one spaCy pipeline, built lazily and bounded in memory.
+
+    Parameters
+    ----------
+    catalogue : str, optional
+        A catalogue folder; the shipped catalogue when empty.
+    """
+
+    def __init__(self, catalogue: str = "") -> None:
+        self.catalogue_dir = catalogue
+        self._nlp: Language | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def nlp(self) -> Language:
+        """The pipeline (built on first use, rebuilt when its vocabulary grows too large)."""
+        with self._lock:
+            if self._nlp is None or len(self._nlp.vocab.strings) > _MAX_VOCAB:
+                self._nlp = build_nlp(self.catalogue_dir)
+            return self._nlp
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue the pipeline matches."""
+        return self.nlp.get_pipe("screener_indicators").catalogue
+
+    def doc(self, text: str) -> Doc:
+        """The processed Doc of one text (normalized; map back on ``doc._.normalized``)."""
+        return self.nlp(_checked(text)[:MAX_TEXT_CHARS])
+
+    def docs(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
+        """Processed Docs of many texts, in order."""
+        return self.nlp.pipe((_checked(t)[:MAX_TEXT_CHARS] for t in texts), batch_size=batch_size)
+
+    def extract(self, text: str) -> tuple[IndicatorHit, ...]:
+        """Indicator hits of one text; see `extract`."""
+        return self.hits(self.doc(text))
+
+    def extract_many(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[tuple[IndicatorHit, ...]]:
+        """Indicator hits of many texts, in order."""
+        for doc in self.docs(texts, batch_size=batch_size):
+            yield self.hits(doc)
+
+    def fires(self, indicator_id: str, text: str) -> bool:
+        """Whether `text` gives a non-negated hit of `indicator_id`."""
+        return any(h.indicator == indicator_id and not h.negated for h in self.extract(text))
+
+    def check_examples(self) -> list[str]:
+        """Run every catalogue example; one message per positive that misses or negative that fires."""
+        failures = []
+        for indicator in self.catalogue:
+            where = f"{indicator.source}:{indicator.line}: {indicator.id}"
+            for text in indicator.positive_examples:
+                if not self.fires(indicator.id, text):
+                    failures.append(f"{where}: positive example does not fire: {text!r}")
+            for text in indicator.negative_examples:
+                if self.fires(indicator.id, text):
+                    failures.append(f"{where}: negative example fires: {text!r}")
+        return failures
+
+    def hits(self, doc: Doc) -> tuple[IndicatorHit, ...]:
+        """The hits of a processed Doc, mapped to the original text."""
+        catalogue = self.catalogue
+        normalized = doc._.normalized
+        hits = []
+        for span in doc.spans[HITS_KEY] if HITS_KEY in doc.spans else ():
+            indicator = catalogue[span.label_]
+            start, end = normalized.to_original(span.start_char, span.end_char)
+            hits.append(
+                IndicatorHit(
+                    indicator=indicator.id,
+                    label=indicator.label,
+                    element=indicator.element,
+                    sub_element=indicator.sub_element,
+                    ilo=indicator.ilo,
+                    start=start,
+                    end=end,
+                    text=normalized.original[start:end],
+                    negated=bool(span._.negated),
+                )
+            )
+        hits.sort(key=lambda h: (h.start, h.end, h.indicator))
+        return tuple(hits)
+
+
+def _checked(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
+    return text
+
+
+_default = Extractor()
+
+
+def extract(text: str) -> tuple[IndicatorHit, ...]:
+    """Find indicator evidence in one ad.
+
+    Parameters
+    ----------
+    text : str
+        The ad as the moderator sees it. Texts longer than `MAX_TEXT_CHARS` are cut there.
+
+    Returns
+    -------
+    tuple of IndicatorHit
+        Hits in text order, with offsets into `text`; negated mentions are included with
+        ``negated=True``.
+
+    Raises
+    ------
+    TypeError
+        If `text` is not a str.
+    """
+    return _default.extract(text)

@@ -1,0 +1,288 @@
+"""The indicator catalogue: indicators as data, validated at load.
+
+Each indicator ties phrase patterns to an element of the legal definition (ACT, MEANS,
+PURPOSE), its ILO indicators, a strength and examples that become tests. The pattern syntax is
+documented in ``screener/data/indicators/README.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from screener._data import data_path
+from screener.errors import CatalogueError
+from screener.legal import ilo_indicators, legal_elements
+from screener.normalize import SIGNALS
+
+__all__ = ["Indicator", "Catalogue", "load_catalogue", "expand_pattern", "PLACEHOLDERS", "MAX_EXPANSIONS"]
+
+#: Placeholders a pattern may use, each with the token classes it stands for (a token's class is
+#: its NORM, see `screener.nlp.token_class`). ``{NUMBER}`` is any of the numeric classes.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "AGE": ("AGE",),
+    "AMOUNT": ("AMOUNT",),
+    "NUMBER": ("AGE", "AMOUNT", "NUM"),
+    "CURRENCY": ("CURRENCY",),
+    "PHONE": ("PHONE",),
+    "HANDLE": ("HANDLE",),
+    "EMAIL": ("EMAIL",),
+    "URL": ("URL",),
+}
+MAX_EXPANSIONS = 1024
+STRENGTHS = ("strong", "medium", "weak")
+AD_TYPES = ("job", "dating", "marriage")
+_REQUIRED = ("id", "label", "element", "sub_element", "ilo", "strength", "ad_types", "description", "examples")
+_OPTIONAL = ("patterns", "signals", "child")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_GROUP = re.compile(r"\(([^()]*)\)")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One indicator of the catalogue; see the catalogue README for the fields."""
+
+    id: str
+    label: str
+    element: str
+    sub_element: str
+    ilo: tuple[str, ...]
+    strength: str
+    ad_types: tuple[str, ...]
+    description: str
+    patterns: tuple[str, ...]
+    signals: tuple[str, ...]
+    child: bool
+    positive_examples: tuple[str, ...]
+    negative_examples: tuple[str, ...]
+    source: str
+    line: int
+
+    def phrases(self) -> Iterator[str]:
+        """Every phrase the patterns expand to; placeholders name token classes (``{AGE}``)."""
+        for pattern in self.patterns:
+            yield from expand_pattern(pattern)
+
+
+def expand_pattern(pattern: str) -> list[str]:
+    """Expand ``(a|b)`` groups and ``{PLACEHOLDER}`` tokens of one pattern into phrases.
+
+    Raises
+    ------
+    ValueError
+        If the pattern is empty, nests or leaves open a group, names an unknown placeholder or
+        expands to more than `MAX_EXPANSIONS` phrases.
+    """
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise ValueError("a pattern must be a non-empty string")
+    groups = _GROUP.findall(pattern)
+    skeleton = _GROUP.sub("\x00", pattern)
+    if "(" in skeleton or ")" in skeleton:
+        raise ValueError(f"unbalanced or nested parentheses in {pattern!r}; groups are (a|b|c) and do not nest")
+    parts = skeleton.split("\x00")
+    choices = [group.split("|") for group in groups]
+    count = 1
+    for options in choices:
+        count *= len(options)
+    if count > MAX_EXPANSIONS:
+        raise ValueError(f"{pattern!r} expands to {count} phrases, more than {MAX_EXPANSIONS}; split it")
+    phrases: list[str] = []
+    for combination in itertools.product(*choices):
+        text = parts[0] + "".join(option + part for option, part in zip(combination, parts[1:]))
+        phrases.extend(_expand_placeholders(" ".join(text.split()), pattern))
+    if not any(phrases):
+        raise ValueError(f"{pattern!r} expands to nothing")
+    return [p for p in dict.fromkeys(phrases) if p]
+
+
+def _expand_placeholders(text: str, pattern: str) -> list[str]:
+    names = _PLACEHOLDER.findall(text)
+    for name in names:
+        if name not in PLACEHOLDERS:
+            raise ValueError(f"unknown placeholder {{{name}}} in {pattern!r}; known: {', '.join(PLACEHOLDERS)}")
+    if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
+        raise ValueError(f"stray brace in {pattern!r}; placeholders look like {{AGE}}")
+    results = [text]
+    for name in names:
+        results = [r.replace("{" + name + "}", "{" + cls + "}", 1) for r in results for cls in PLACEHOLDERS[name]]
+    return results
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A validated set of indicators.
+
+    Attributes
+    ----------
+    indicators : tuple of Indicator
+        In file order.
+    version : str
+        Short sha256 of the catalogue files; results and model bundles record it.
+    """
+
+    indicators: tuple[Indicator, ...]
+    version: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {i.id: i for i in self.indicators})
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self.indicators)
+
+    def __getitem__(self, indicator_id: str) -> Indicator:
+        try:
+            return self._by_id[indicator_id]  # type: ignore[attr-defined]
+        except KeyError:
+            raise KeyError(f"no indicator {indicator_id!r} in the catalogue") from None
+
+    def pattern_words(self) -> set[str]:
+        """Every word the patterns contain (the normalizer resolves leetspeak to these)."""
+        words: set[str] = set()
+        for indicator in self.indicators:
+            for phrase in indicator.phrases():
+                words.update(re.findall(r"[a-z]+", _PLACEHOLDER.sub(" ", phrase).lower()))
+        return words
+
+
+def load_catalogue(directory: str | Path | None = None) -> Catalogue:
+    """Load and validate every ``*.yaml`` indicator file in `directory`.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        A folder of catalogue files; the shipped catalogue when omitted.
+
+    Raises
+    ------
+    CatalogueError
+        Naming file, line and id, if an entry is invalid.
+    """
+    return _load(str(directory) if directory is not None else "")
+
+
+@lru_cache(maxsize=4)
+def _load(directory: str) -> Catalogue:
+    folder = Path(directory) if directory else Path(str(data_path("indicators")))
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise CatalogueError(f"no indicator files (*.yaml) in {folder}; point to a catalogue folder")
+    digest = hashlib.sha256()
+    indicators: list[Indicator] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        digest.update(path.name.encode() + b"\0" + text.encode())
+        for entry, line in _entries_with_lines(path, text):
+            indicator = _validate(entry, path.name, line)
+            if indicator.id in seen:
+                raise CatalogueError(f"{path.name}:{line}: {indicator.id}: duplicate id, first defined at {seen[indicator.id]}")
+            seen[indicator.id] = f"{path.name}:{line}"
+            indicators.append(indicator)
+    return Catalogue(indicators=tuple(indicators), version=digest.hexdigest()[:12])
+
+
+def _entries_with_lines(path: Path, text: str) -> Iterator[tuple[Any, int]]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{path.name}: not valid YAML: {error}") from None
+    if data is None:
+        return
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
+        raise CatalogueError(f"{path.name}:1: expected a list of indicators, got {type(data).__name__}")
+    for node, entry in zip(root.value, data):
+        yield entry, node.start_mark.line + 1
+
+
+def _validate(entry: Any, source: str, line: int) -> Indicator:
+    where = f"{source}:{line}"
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where}: expected a mapping with the fields {', '.join(_REQUIRED)}")
+    ident = entry.get("id", "<no id>")
+    where = f"{where}: {ident}"
+
+    def fail(message: str) -> CatalogueError:
+        return CatalogueError(f"{where}: {message}")
+
+    missing = [key for key in _REQUIRED if key not in entry]
+    if missing:
+        raise fail(f"missing field(s) {', '.join(missing)}")
+    unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise fail(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(_REQUIRED + _OPTIONAL)}")
+    if not isinstance(ident, str) or not _ID.match(ident):
+        raise fail("id must be snake_case (lowercase letters, digits, underscores)")
+    for key in ("label", "description"):
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            raise fail(f"{key} must be a non-empty string")
+    elements = legal_elements()
+    if entry["element"] not in elements:
+        raise fail(f"unknown element {entry['element']!r}; expected one of {', '.join(elements)}")
+    subs = [s.id for s in elements[entry["element"]].sub_elements]
+    if entry["sub_element"] not in subs:
+        raise fail(f"unknown sub_element {entry['sub_element']!r} for {entry['element']}; expected one of {', '.join(subs)}")
+    ilo = _string_list(entry["ilo"], "ilo", fail)
+    bad_ilo = [i for i in ilo if i not in ilo_indicators()]
+    if bad_ilo:
+        raise fail(f"unknown ILO indicator(s) {', '.join(bad_ilo)}; expected ids from ilo_indicators.yaml")
+    if entry["strength"] not in STRENGTHS:
+        raise fail(f"strength must be one of {', '.join(STRENGTHS)}, got {entry['strength']!r}")
+    ad_types = _string_list(entry["ad_types"], "ad_types", fail)
+    if not ad_types or any(t not in AD_TYPES for t in ad_types):
+        raise fail(f"ad_types must list some of {', '.join(AD_TYPES)}, got {ad_types}")
+    patterns = _string_list(entry.get("patterns", []), "patterns", fail)
+    signals = _string_list(entry.get("signals", []), "signals", fail)
+    if not patterns and not signals:
+        raise fail("needs patterns or signals")
+    for pattern in patterns:
+        try:
+            expand_pattern(pattern)
+        except ValueError as error:
+            raise fail(f"bad pattern: {error}") from None
+    bad_signals = [s for s in signals if s not in SIGNALS]
+    if bad_signals:
+        raise fail(f"unknown signal(s) {', '.join(bad_signals)}; expected some of {', '.join(SIGNALS)}")
+    if not isinstance(entry.get("child", False), bool):
+        raise fail("child must be true or false")
+    examples = entry["examples"]
+    if not isinstance(examples, dict):
+        raise fail("examples must have 'positive' and 'negative' lists")
+    positive = _string_list(examples.get("positive", []), "examples.positive", fail)
+    negative = _string_list(examples.get("negative", []), "examples.negative", fail)
+    if len(positive) < 2 or len(negative) < 2:
+        raise fail(f"needs at least 2 positive and 2 negative examples, has {len(positive)} and {len(negative)}")
+    return Indicator(
+        id=ident,
+        label=entry["label"].strip(),
+        element=entry["element"],
+        sub_element=entry["sub_element"],
+        ilo=tuple(ilo),
+        strength=entry["strength"],
+        ad_types=tuple(ad_types),
+        description=" ".join(entry["description"].split()),
+        patterns=tuple(patterns),
+        signals=tuple(signals),
+        child=entry.get("child", False),
+        positive_examples=tuple(positive),
+        negative_examples=tuple(negative),
+        source=source,
+        line=line,
+    )
+
+
+def _string_list(value: Any, key: str, fail) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise fail(f"{key} must be a list of non-empty strings")
+    return value
