@@ -49,7 +49,8 @@ class Extractor:
 
     def doc(self, text: str) -> Doc:
         """The processed Doc of one text (normalized; map back on ``doc._.normalized``)."""
-        return self.nlp(_checked(text)[:MAX_TEXT_CHARS])
+        text = _checked(text)[:MAX_TEXT_CHARS]
+        return self.nlp(text)
 
     def docs(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
         """Processed Docs of many texts, in order."""

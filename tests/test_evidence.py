@@ -1,0 +1,135 @@
+"""Evidence extraction: hits on the original text, negation scope, input handling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screener import Extractor, IndicatorHit, extract
+from screener.evidence import MAX_TEXT_CHARS
+
+MINI = Extractor(str(Path(__file__).parent / "fixtures" / "catalogue"))
+
+
+def found(text: str, extractor: Extractor = MINI) -> dict[str, bool]:
+    """indicator id -> negated, for the hits of `text`."""
+    return {h.indicator: h.negated for h in extractor.extract(text)}
+
+
+def test_mini_catalogue_examples_hold():
+    assert MINI.check_examples() == []
+
+
+def test_hit_carries_legal_mapping_and_original_offsets():
+    text = "Club hostesses wanted. The agency will keep your passport."
+    hits = MINI.extract(text)
+    assert [h.indicator for h in hits] == ["hostess", "passport_held"]
+    hostess, passport = hits
+    assert (hostess.element, hostess.sub_element) == ("PURPOSE", "sexual_exploitation")
+    assert passport.ilo == ("retention_of_identity_documents",)
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text and not hit.negated
+    assert passport.text == "keep your passport"
+
+
+def test_offsets_point_into_obfuscated_original():
+    text = "Сlub h0stesses needed, call zero seven seven one two three four five six"
+    hits = {h.indicator: h for h in MINI.extract(text)}
+    assert hits["hostess"].text == "Сlub h0stesses"
+    assert hits["hidden_contact"].text == "zero seven seven one two three four five six"
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("No recruitment fees, ever.", "fees"),
+        ("We never ask for money.", "fees"),
+        ("We do not charge a registration fee.", "fees"),
+        ("Recruitment fees: none.", "fees"),
+        ("Beware of agencies that keep your passport.", "passport_held"),
+        ("You keep your passport.", "passport_held"),
+        ("You will always keep your passport.", "passport_held"),
+        ("Your documents are held by the agency? Never, they stay with you.", "passport_held"),
+        ("If anyone asks you to pay a fee, report it to us.", "fees"),
+    ],
+)
+def test_negated_and_warning_mentions_are_marked(text, indicator):
+    assert found(text).get(indicator) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("No experience needed, registration fee 100 euro.", "fees"),
+        ("Not a problem: we keep your passport safe.", "passport_held"),
+        ("Don't worry. We pay your ticket.", "ticket_paid"),
+        ("You arrive, we hold your documents.", "passport_held"),
+    ],
+)
+def test_negation_does_not_leak_across_clauses(text, indicator):
+    assert found(text).get(indicator) is False
+
+
+def test_literal_numbers_in_patterns_match_only_themselves():
+    assert "minors" in found("girls 16-17 and 15-17 welcome")
+    assert "minors" not in found("girls 16-18 welcome")
+
+
+def test_amount_placeholder_matches_any_amount_and_currency():
+    assert "pay_per_week" in found("Earn 4.500 EUR per week")
+    assert "pay_per_week" in found("earn £2,000 a week")
+    assert "pay_per_week" not in found("earn 80 usd a week")
+
+
+def test_same_indicator_hits_do_not_overlap():
+    hits = [h for h in MINI.extract("we pay your ticket, free flight, free travel") if h.indicator == "ticket_paid"]
+    assert len(hits) == 3
+    assert all(a.end <= b.start for a, b in zip(hits, hits[1:]))
+
+
+def test_batch_equals_one_by_one():
+    texts = ["Club hostess wanted", "", "We pay your ticket. No fees.", "ok"]
+    assert list(MINI.extract_many(texts, batch_size=2)) == [MINI.extract(t) for t in texts]
+
+
+def test_empty_text_has_no_hits():
+    assert MINI.extract("") == () and MINI.extract("   \n ") == ()
+
+
+def test_long_text_is_cut_at_the_limit():
+    text = "x " * (MAX_TEXT_CHARS // 2) + "club hostess"
+    assert MINI.extract(text) == ()
+    assert len(MINI.doc(text)._.normalized.original) == MAX_TEXT_CHARS
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"bytes", ["list"]])
+def test_non_string_raises_type_error(bad):
+    with pytest.raises(TypeError, match="str"):
+        extract(bad)
+
+
+def test_hit_round_trips_through_dict():
+    hit = MINI.extract("bar hostess wanted")[0]
+    assert IndicatorHit.from_dict(hit.to_dict()) == hit
+    assert isinstance(hit.to_dict()["ilo"], list)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_extract_never_raises_and_spans_are_valid(text):
+    for hit in MINI.extract(text):
+        assert 0 <= hit.start < hit.end <= len(text)
+        assert text[hit.start : hit.end] == hit.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["club h0stess", "we pay your ticket", "no fees", "Р", "\u200b", "zero seven seven one two three four", "✈️", ",", "."]), max_size=20))
+def test_hits_on_disguised_mixtures_are_valid_and_deterministic(parts):
+    text = " ".join(parts)
+    first = MINI.extract(text)
+    assert first == MINI.extract(text)
+    for hit in first:
+        assert text[hit.start : hit.end] == hit.text and hit.start < hit.end
