@@ -37,10 +37,13 @@ class Extractor:
     @property
     def nlp(self) -> Language:
         """The pipeline (built on first use, rebuilt when its vocabulary grows too large)."""
-        with self._lock:
-            if self._nlp is None or len(self._nlp.vocab.strings) > _MAX_VOCAB:
-                self._nlp = build_nlp(self.catalogue_dir)
-            return self._nlp
+        nlp = self._nlp
+        if nlp is None or len(nlp.vocab.strings) > _MAX_VOCAB:
+            with self._lock:
+                if self._nlp is None or len(self._nlp.vocab.strings) > _MAX_VOCAB:
+                    self._nlp = build_nlp(self.catalogue_dir)
+                nlp = self._nlp
+        return nlp
 
     @property
     def catalogue(self) -> Catalogue:
@@ -84,10 +87,13 @@ class Extractor:
 
     def hits(self, doc: Doc) -> tuple[IndicatorHit, ...]:
         """The hits of a processed Doc, mapped to the original text."""
+        spans = doc.spans.get(HITS_KEY)
+        if not spans:
+            return ()
         catalogue = self.catalogue
         normalized = doc._.normalized
         hits = []
-        for span in doc.spans[HITS_KEY] if HITS_KEY in doc.spans else ():
+        for span in spans:
             indicator = catalogue[span.label_]
             start, end = normalized.to_original(span.start_char, span.end_char)
             hits.append(

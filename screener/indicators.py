@@ -29,7 +29,8 @@ __all__ = ["Indicator", "Catalogue", "load_catalogue", "expand_pattern", "PLACEH
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "AGE": ("AGE",),
     "AMOUNT": ("AMOUNT",),
-    "NUMBER": ("AGE", "AMOUNT", "NUM"),
+    "NUMBER": ("DIGIT", "AGE", "AMOUNT", "NUM"),
+    "DIGIT": ("DIGIT",),
     "CURRENCY": ("CURRENCY",),
     "PHONE": ("PHONE",),
     "HANDLE": ("HANDLE",),

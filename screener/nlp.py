@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Callable, Iterable
 
 import spacy
@@ -20,18 +19,20 @@ from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans, registry
+from spacy.util import registry
 
 from screener._data import load_yaml
+from screener.errors import CatalogueError
 from screener.indicators import Catalogue, load_catalogue
-from screener.normalize import NormalizedText, Normalizer
+from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value
 
 __all__ = ["HITS_KEY", "build_nlp", "token_class"]
 
 HITS_KEY = "screener_hits"
 
+_NORMALIZED = "screener.normalized"
 if not Doc.has_extension("normalized"):
-    Doc.set_extension("normalized", default=None)
+    Doc.set_extension("normalized", getter=lambda doc: doc.user_data.get(_NORMALIZED))
 if not Span.has_extension("negated"):
     Span.set_extension("negated", default=False)
 
@@ -48,7 +49,9 @@ def token_class(text: str) -> str | None:
     """The class placeholder for a token's text (``{AMOUNT}``, ``{AGE}`` ...), or None.
 
     These classes are the NORM of number-like tokens, so that a pattern such as
-    ``earn {AMOUNT} {CURRENCY} a week`` matches any amount in any currency.
+    ``earn {AMOUNT} {CURRENCY} a week`` matches any amount in any currency. Number words count
+    as their value ("eighteen" is ``{AGE}``); single digits and digit words are ``{DIGIT}``, so
+    a phone number spelled out or spaced apart is a run of ``{DIGIT}`` tokens.
     """
     lower = text.lower()
     if lower in _CURRENCIES:
@@ -59,8 +62,11 @@ def token_class(text: str) -> str | None:
         return "{EMAIL}"
     if lower.startswith(("http://", "https://", "www.")):
         return "{URL}"
-    if not lower or not (lower[0].isdigit() or lower[0] == "+"):
+    if not lower:
         return None
+    if not (lower[0].isdigit() or lower[0] == "+"):
+        value = number_word_value(lower)
+        return None if value is None else _number_class(value, is_digit_word=value < 10)
     age = _AGE_SUFFIX.match(lower)
     if age:
         return "{AGE}" if 12 <= int(age.group(1)) <= 39 else "{NUM}"
@@ -73,28 +79,38 @@ def token_class(text: str) -> str | None:
         return None
     if len(digits) >= 7 and not re.search(r"\d[.,]\d{3}(?:\D|$)", lower):
         return "{PHONE}"
-    if lower.isdigit() and 12 <= int(lower) <= 39:
-        return "{AGE}"
+    if lower.isdigit():
+        return _number_class(int(lower), is_digit_word=len(lower) == 1)
     whole = re.split(r"[.,](?=\d{1,2}$)", lower)[0]
-    value = int(re.sub(r"\D", "", whole) or 0)
+    return _number_class(int(re.sub(r"\D", "", whole) or 0), is_digit_word=False)
+
+
+def _number_class(value: int, is_digit_word: bool) -> str:
+    if is_digit_word:
+        return "{DIGIT}"
+    if 12 <= value <= 39:
+        return "{AGE}"
     return "{AMOUNT}" if value >= 100 else "{NUM}"
 
 
-def _install_token_classes(vocab) -> None:
-    """Make the NORM of class tokens their placeholder, computed once per lexeme."""
+def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
+    """Make each lexeme's NORM its class, or the word its leetspeak stands for ("w0rk" -> "work").
+
+    spaCy computes a lexeme's attributes once, when the string is first seen, so this folding
+    costs nothing per token afterwards.
+    """
     default = vocab.lex_attr_getters[NORM]
-    if getattr(default, "screener_token_classes", False):
-        return
+    default = getattr(default, "screener_default", default)
 
     def norm(text: str) -> str:
-        return token_class(text) or default(text)
+        return token_class(text) or deleet_word(text, lexicon) or default(text)
 
-    norm.screener_token_classes = True  # type: ignore[attr-defined]
+    norm.screener_default = default  # type: ignore[attr-defined]
     vocab.lex_attr_getters[NORM] = norm
     for lexeme in vocab:
-        cls = token_class(lexeme.orth_)
-        if cls:
-            lexeme.norm_ = cls
+        folded = norm(lexeme.orth_)
+        if folded != lexeme.norm_:
+            lexeme.norm_ = folded
 
 
 class NormalizingTokenizer:
@@ -107,7 +123,7 @@ class NormalizingTokenizer:
     def __call__(self, text: str) -> Doc:
         normalized = self.normalizer(text)
         doc = self.tokenizer(normalized.text)
-        doc._.normalized = normalized
+        doc.user_data[_NORMALIZED] = normalized
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
@@ -134,7 +150,9 @@ def create_normalizing_tokenizer(catalogue: str = "") -> Callable[[Language], No
     """Registered tokenizer factory; `catalogue` is a catalogue folder, "" for the shipped one."""
 
     def make(nlp: Language) -> NormalizingTokenizer:
-        _install_token_classes(nlp.vocab)
+        words = frozenset(load_catalogue(catalogue or None).pattern_words())
+        normalizer = Normalizer(lexicon=words, words=False)
+        _install_token_norms(nlp.vocab, normalizer.lexicon)
         base = spacy.tokenizer.Tokenizer(
             nlp.vocab,
             rules=nlp.Defaults.tokenizer_exceptions,
@@ -144,15 +162,9 @@ def create_normalizing_tokenizer(catalogue: str = "") -> Callable[[Language], No
             token_match=nlp.Defaults.token_match,
             url_match=nlp.Defaults.url_match,
         )
-        words = load_catalogue(catalogue or None).pattern_words()
-        return NormalizingTokenizer(base, _normalizer(frozenset(words)))
+        return NormalizingTokenizer(base, normalizer)
 
     return make
-
-
-@lru_cache(maxsize=4)
-def _normalizer(words: frozenset[str]) -> Normalizer:
-    return Normalizer(lexicon=words)
 
 
 class IndicatorMatcher:
@@ -188,27 +200,40 @@ class IndicatorMatcher:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for key, start, end in self.matcher(doc, as_spans=False):
-            label = self.matcher.vocab.strings[key]
-            if label in self.literals:
-                label, literals = self.literals[label]
+        strings = doc.vocab.strings
+        found: dict[str, list[tuple[int, int]]] = {}
+        for key, start, end in self.matcher(doc):
+            label = strings[key]
+            checked = self.literals.get(label)
+            if checked is not None:
+                label, literals = checked
                 if any(_literal(doc[start + offset].text) != value for offset, value in literals):
                     continue
-            spans.append(Span(doc, start, end, label=label))
-        normalized: NormalizedText | None = doc._.normalized
-        if normalized is not None and self.by_signal:
+            found.setdefault(label, []).append((start, end))
+        normalized: NormalizedText | None = doc.user_data.get(_NORMALIZED)
+        if normalized is not None and normalized.events and self.by_signal:
             for start, end, signal in normalized.events:
                 span = doc.char_span(start, end, alignment_mode="expand")
-                if span is not None:
-                    spans.extend(Span(doc, span.start, span.end, label=i) for i in self.by_signal.get(signal, ()))
-        by_label: dict[str, list[Span]] = {}
-        for span in spans:
-            by_label.setdefault(span.label_, []).append(span)
-        hits = [s for group in by_label.values() for s in filter_spans(group)]
-        hits.sort(key=lambda s: (s.start, s.end, s.label_))
-        doc.spans[HITS_KEY] = hits
+                for label in self.by_signal.get(signal, ()) if span is not None else ():
+                    found.setdefault(label, []).append((span.start, span.end))
+        if found:
+            hits = [Span(doc, start, end, label=label) for label, ranges in found.items() for start, end in _merged(ranges)]
+            hits.sort(key=lambda span: (span.start, span.end, span.label_))
+            doc.spans[HITS_KEY] = hits
         return doc
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping token ranges of one indicator joined into one."""
+    ranges.sort()
+    merged = [ranges[0]]
+    for start, end in ranges[1:]:
+        last_start, last_end = merged[-1]
+        if start < last_end:
+            merged[-1] = (last_start, max(last_end, end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 _PLACEHOLDER_TOKEN = re.compile(r"(\{[A-Z]+\})")
@@ -250,11 +275,12 @@ def _phrase_doc(nlp: Language, phrase: str) -> tuple[Doc, tuple[tuple[int, str],
 
 
 def _literal(text: str) -> str:
-    """The value a class token is compared by: its digits for numbers ("16yo" -> "16")."""
+    """The value a class token is compared by: its number for numbers ("16yo", "sixteen" -> "16")."""
     digits = re.sub(r"\D", "", text)
     if digits and text[:1].isdigit():
         return digits.lstrip("0") or "0"
-    return text.lower()
+    value = number_word_value(text)
+    return str(value) if value is not None else text.lower()
 
 
 @Language.factory("screener_indicators", default_config={"catalogue": ""})
@@ -269,70 +295,90 @@ class NegationScope:
     Cues live in ``screener/data/negation.yaml``: a negation shortly before the hit in the
     same clause ("no fees"), one shortly after ("fees: none"), a warning earlier in the sentence
     ("beware of agencies that keep passports"), or the person as the holder ("you keep your
-    passport").
+    passport"). Tokens are compared by NORM hash, only for Docs with hits.
     """
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         cues = load_yaml("negation.yaml")
+        strings = nlp.vocab.strings
 
-        def phrases(items: Iterable[str]) -> frozenset[tuple[str, ...]]:
-            return frozenset(tuple(t.norm_ for t in nlp.tokenizer(item)) for item in items)
+        def words(items: Iterable[str]) -> frozenset[int]:
+            return frozenset(strings.add(item) for item in items)
 
-        self.clause_breaks = frozenset(cues["clause_breaks"])
-        self.sentence_breaks = frozenset(cues["sentence_breaks"])
+        def phrases(items: Iterable[str]) -> dict[int, frozenset[tuple[int, ...]]]:
+            by_size: dict[int, set[tuple[int, ...]]] = {}
+            for item in items:
+                tokens = nlp.tokenizer(item)
+                if any(t.norm_.startswith("{") for t in tokens):
+                    raise CatalogueError(f"negation.yaml: cue {item!r} contains a number or handle; cues are words")
+                by_size.setdefault(len(tokens), set()).add(tuple(t.norm for t in tokens))
+            return {size: frozenset(group) for size, group in by_size.items()}
+
+        self.clause_breaks = words(cues["clause_breaks"])
+        self.sentence_breaks = words(cues["sentence_breaks"])
+        self.scope_closers = self.clause_breaks | words(cues["scope_closers"])
         self.before = phrases(cues["before"])
         self.before_window = int(cues["before_window"])
         self.after = phrases(cues["after"])
         self.after_window = int(cues["after_window"])
-        self.after_bridges = frozenset(cues["after_bridges"])
+        self.after_bridges = words(cues["after_bridges"])
         self.warning = phrases(cues["warning"])
-        self.holder_subjects = frozenset(cues["self_holder"]["subjects"])
+        self.not_negation = phrases(cues["not_negation"])
+        self.warning_window = int(cues["warning_window"])
+        self.holder_subjects = words(cues["self_holder"]["subjects"])
         self.holder_window = int(cues["self_holder"]["window"])
-        self.holder_verbs = frozenset(cues["self_holder"]["verbs"])
+        self.holder_verbs = words(cues["self_holder"]["verbs"])
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = doc.spans[HITS_KEY] if HITS_KEY in doc.spans else ()
+        hits = doc.spans.get(HITS_KEY)
         if not hits:
             return doc
-        norms = [t.norm_ if not t.is_space else "\n" for t in doc]
+        ids = doc.to_array(NORM).tolist()
         for span in hits:
-            if self._negated(norms, span.start, span.end):
+            if self._negated(ids, span.start, span.end):
                 span._.negated = True
         return doc
 
-    def _negated(self, norms: list[str], start: int, end: int) -> bool:
-        before = self._scope_before(norms, start, self.clause_breaks, self.before_window)
+    def _negated(self, ids: list[int], start: int, end: int) -> bool:
+        ids = _masked(ids[max(0, start - self.warning_window) : end + self.after_window], self.not_negation)
+        offset = max(0, start - self.warning_window)
+        start, end = start - offset, end - offset
+        before = _scope(reversed(ids[max(0, start - self.before_window) : start]), self.scope_closers)[::-1]
         if _contains(before, self.before):
             return True
-        sentence = self._scope_before(norms, start, self.sentence_breaks, 40)
+        if ids[start] in self.holder_verbs and not self.holder_subjects.isdisjoint(before[-self.holder_window :]):
+            return True
+        sentence = _scope(reversed(ids[max(0, start - self.warning_window) : start]), self.sentence_breaks)[::-1]
         if _contains(sentence, self.warning):
             return True
-        holder = before[-self.holder_window :]
-        if norms[start] in self.holder_verbs and any(t in self.holder_subjects for t in holder):
-            return True
-        after: list[str] = []
-        for norm in norms[end : end + self.after_window + 3]:
-            if norm in self.clause_breaks and norm not in self.after_bridges:
-                break
-            after.append(norm)
-        return _contains(after[: self.after_window + 2], self.after)
-
-    @staticmethod
-    def _scope_before(norms: list[str], start: int, breaks: frozenset[str], window: int) -> list[str]:
-        scope: list[str] = []
-        for norm in reversed(norms[max(0, start - window) : start]):
-            if norm in breaks:
-                break
-            scope.append(norm)
-        scope.reverse()
-        return scope
+        after = _scope(ids[end : end + self.after_window], self.clause_breaks - self.after_bridges)
+        return _contains(after, self.after)
 
 
-def _contains(tokens: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-    for size in {len(p) for p in phrases}:
-        for index in range(len(tokens) - size + 1):
-            if tuple(tokens[index : index + size]) in phrases:
+def _scope(ids: Iterable[int], breaks: frozenset[int]) -> list[int]:
+    """The ids up to (not including) the first break."""
+    scope = []
+    for token in ids:
+        if token in breaks:
+            break
+        scope.append(token)
+    return scope
+
+
+def _masked(ids: list[int], phrases: dict[int, frozenset[tuple[int, ...]]]) -> list[int]:
+    """`ids` with every occurrence of `phrases` replaced by 0 (no cue can match there)."""
+    for size, group in phrases.items():
+        for index in range(len(ids) - size + 1):
+            if tuple(ids[index : index + size]) in group:
+                ids[index : index + size] = [0] * size
+    return ids
+
+
+def _contains(ids: list[int], phrases: dict[int, frozenset[tuple[int, ...]]]) -> bool:
+    for size, group in phrases.items():
+        for index in range(len(ids) - size + 1):
+            if tuple(ids[index : index + size]) in group:
                 return True
     return False
 

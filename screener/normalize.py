@@ -20,7 +20,7 @@ from typing import Iterable, Mapping
 
 from screener._data import load_yaml
 
-__all__ = ["NormalizedText", "Normalizer", "normalize", "SIGNALS"]
+__all__ = ["NormalizedText", "Normalizer", "normalize", "deleet_word", "number_word_value", "SIGNALS"]
 
 #: Every signal `normalize` can count, with what it means.
 SIGNALS: Mapping[str, str] = MappingProxyType(
@@ -63,8 +63,8 @@ class NormalizedText:
     text: str
     signals: Mapping[str, int]
     events: tuple[tuple[int, int, str], ...]
-    _char_origin: tuple[int, ...] | None = field(repr=False)
-    _rewrites: tuple[tuple[int, int, int, int], ...] = field(repr=False)
+    # Rewrites of each stage in the order applied, as (out_start, out_end, in_start, in_end).
+    _stages: tuple[tuple[tuple[int, int, int, int], ...], ...] = field(repr=False)
 
     @property
     def obfuscation(self) -> int:
@@ -74,56 +74,37 @@ class NormalizedText:
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a span ``[start, end)`` of `text` to the span of `original` it came from.
 
-        The result always satisfies ``0 <= start' <= end' <= len(original)``; a non-empty span
-        maps to a non-empty span unless it consists only of inserted spacing.
+        The result always satisfies ``0 <= start' <= end' <= len(original)``. A span that
+        touches a rewritten part ("c@sh" -> "cash") covers the whole original of that part.
         """
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span ({start}, {end}) is outside the normalized text of length {len(self.text)}")
+        first, last = start, end
+        for rewrites in reversed(self._stages):
+            first = _map_start(rewrites, first)
+            last = _map_end(rewrites, last) if last > 0 else 0
         if start == end:
-            if start == len(self.text):
-                return len(self.original), len(self.original)
-            origin = self._origin_start(self._stage1_start(start))
-            return origin, origin
-        first = self._origin_start(self._stage1_start(start))
-        last = self._origin_end(self._stage1_end(end))
+            return first, first
         return first, max(first, last)
 
-    # The text passes two stages: a character fold (stage 1) and word rewrites (stage 2).
-    # `_rewrites` holds the stage-2 replacements as (out_start, out_end, in_start, in_end);
-    # `_char_origin[i]` is the original index of stage-1 character i (None when stage 1 was the
-    # identity, as for plain ASCII text).
 
-    def _stage1_start(self, position: int) -> int:
-        index = bisect.bisect_right(self._rewrites, (position, float("inf"))) - 1
-        if index >= 0:
-            out_start, out_end, in_start, in_end = self._rewrites[index]
-            if position < out_end:
-                return in_start
-            return in_end + position - out_end
+_INF = float("inf")
+
+
+def _map_start(rewrites: tuple[tuple[int, int, int, int], ...], position: int) -> int:
+    index = bisect.bisect_right(rewrites, (position, _INF)) - 1
+    if index < 0:
         return position
+    out_start, out_end, in_start, in_end = rewrites[index]
+    return in_start if position < out_end else in_end + position - out_end
 
-    def _stage1_end(self, position: int) -> int:
-        index = bisect.bisect_right(self._rewrites, (position - 1, float("inf"))) - 1
-        if index >= 0:
-            out_start, out_end, in_start, in_end = self._rewrites[index]
-            if position <= out_end:
-                return in_end
-            return in_end + position - out_end
+
+def _map_end(rewrites: tuple[tuple[int, int, int, int], ...], position: int) -> int:
+    index = bisect.bisect_right(rewrites, (position - 1, _INF)) - 1
+    if index < 0:
         return position
-
-    def _origin_start(self, position: int) -> int:
-        if self._char_origin is None:
-            return position
-        if position >= len(self._char_origin):
-            return len(self.original)
-        return self._char_origin[position]
-
-    def _origin_end(self, position: int) -> int:
-        if self._char_origin is None:
-            return position
-        if position <= 0:
-            return 0
-        return self._char_origin[position - 1] + 1
+    out_start, out_end, in_start, in_end = rewrites[index]
+    return in_end if position <= out_end else in_end + position - out_end
 
 
 @dataclass(frozen=True)
@@ -164,19 +145,29 @@ def _tables() -> _Tables:
 # Stage 1: character fold (only for text that is not plain ASCII).
 
 
-def _fold_characters(text: str, counts: Counter) -> tuple[str, tuple[int, ...]]:
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_characters(text: str, counts: Counter) -> tuple[str, tuple[tuple[int, int, int, int], ...]]:
     tables = _tables()
     pieces: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        if char.isascii():
-            pieces.append(char)
-            origin.append(index)
-            continue
+    rewrites: list[tuple[int, int, int, int]] = []
+    position = 0
+    out_length = 0
+    for match in _NON_ASCII.finditer(text):
+        index = match.start()
+        char = text[index]
         replacement = _fold_one(text, index, char, tables, counts)
+        if replacement == char:
+            continue
+        pieces.append(text[position:index])
+        out_length += index - position
         pieces.append(replacement)
-        origin.extend([index] * len(replacement))
-    return "".join(pieces), tuple(origin)
+        rewrites.append((out_length, out_length + len(replacement), index, index + 1))
+        out_length += len(replacement)
+        position = index + 1
+    pieces.append(text[position:])
+    return "".join(pieces), tuple(rewrites)
 
 
 def _fold_one(text: str, index: int, char: str, tables: _Tables, counts: Counter) -> str:
@@ -210,39 +201,70 @@ def _beside_latin_letter(text: str, index: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Stage 2: word rewrites on the folded text.
 
-_SPACED_LETTERS = re.compile(r"(?<![\w.@'’-])([A-Za-z])([ .\-_*·]{1,2})(?:[A-Za-z]\2){1,}[A-Za-z](?![\w@])")
-_SPACED_DIGITS = re.compile(r"(?<![\w+])\+?\d(?:[ .\-]\d){6,}(?![\w])")
-_LEET_SEED = re.compile(r"[A-Za-z][0-9@$!|]|[0-9@$!|][A-Za-z]")
+# Each pattern starts with a character class so that the regex engine skips ahead fast; the
+# context a lookbehind would check is checked in Python on the few matches.
+_SPACED_LETTERS_HINT = re.compile(r"[ .\-_*·][A-Za-z][ .\-_*·]{1,2}[A-Za-z][ .\-_*·]")
+_SPACED_LETTERS = re.compile(r"\b[A-Za-z]([ .\-_*·]{1,2})(?:[A-Za-z]\1){1,}[A-Za-z](?![\w@])")
+_SPACED_DIGITS = re.compile(r"\d(?:[ .\-]\d){6,}(?![\w])")
+_LEET_CHARS = re.compile(r"[0-9@$!|]+")
 _LEET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@$!|")
 
 
 @lru_cache(maxsize=1)
-def _number_words_pattern() -> re.Pattern[str]:
+def _number_word_triggers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Number words worth looking for, each with a whole-word check ("ten" but not "often")."""
     tables = _tables()
-    words = sorted({*tables.units, *tables.tens, *tables.scales, "oh"}, key=len, reverse=True)
-    word = "(?:" + "|".join(words) + ")"
+    words = {*tables.units, *tables.tens, *tables.scales} - {"one"}  # alone, "one" stays a word
+    return tuple((word, re.compile(rf"\b{word}\b", re.IGNORECASE)) for word in sorted(words))
+
+
+@lru_cache(maxsize=512)
+def _number_words_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """A pattern for runs of the number words present in a text (short, hence fast)."""
+    word = "(?:" + "|".join(sorted(words | {"one", "oh"}, key=len, reverse=True)) + ")"
     return re.compile(rf"\b{word}(?:(?:[ \t-]+|[ \t]+and[ \t]+)(?:{word}|\d))*\b(?:[ \t-]+\d+\b)*", re.IGNORECASE)
 
 
-def _rewrite_candidates(text: str, lexicon: frozenset[str]) -> list[tuple[int, int, str, str]]:
+def _number_words_in(text: str) -> frozenset[str]:
+    lower = text.lower()
+    return frozenset(word for word, whole in _number_word_triggers() if word in lower and whole.search(text))
+
+
+def _rewrite_candidates(text: str, lexicon: frozenset[str], words: bool) -> list[tuple[int, int, str, str]]:
     candidates: list[tuple[int, int, str, str]] = []
+    if _SPACED_LETTERS_HINT.search(" " + text + " "):
+        for match in _SPACED_LETTERS.finditer(text):
+            start = match.start()
+            if start > 0 and text[start - 1] in ".@'-":
+                continue
+            word = match.group().replace(match.group(1), "")
+            kind = "spaced_contact" if word.lower() in _tables().contact_words else "spaced_letters"
+            candidates.append((start, match.end(), word, kind))
+    if not words:
+        return candidates
     for match in _SPACED_DIGITS.finditer(text):
-        digits = re.sub(r"[ .\-]", "", match.group())
-        candidates.append((match.start(), match.end(), digits, "spaced_digits"))
-    for match in _SPACED_LETTERS.finditer(text):
-        word = match.group().replace(match.group(2), "")
-        kind = "spaced_contact" if word.lower() in _tables().contact_words else "spaced_letters"
-        candidates.append((match.start(), match.end(), word, kind))
-    for match in _number_words_pattern().finditer(text):
-        rewritten = _number_words_to_digits(match.group())
-        if rewritten is not None:
-            candidates.append((match.start(), match.end(), rewritten[0], rewritten[1]))
-    seen_tokens: set[int] = set()
-    for match in _LEET_SEED.finditer(text):
-        start, end = _token_bounds(text, match.start())
-        if start in seen_tokens:
+        start = match.start()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+"):
             continue
-        seen_tokens.add(start)
+        digits = re.sub(r"[ .\-]", "", match.group())
+        candidates.append((start, match.end(), digits, "spaced_digits"))
+    present = _number_words_in(text)
+    if present:
+        for match in _number_words_pattern(present).finditer(text):
+            rewritten = _number_words_to_digits(match.group())
+            if rewritten is not None:
+                candidates.append((match.start(), match.end(), rewritten[0], rewritten[1]))
+    last_token = -1
+    for match in _LEET_CHARS.finditer(text):
+        start, end = match.span()
+        before = text[start - 1] if start > 0 else ""
+        after = text[end] if end < len(text) else ""
+        if not (before.isalpha() and before.isascii()) and not (after.isalpha() and after.isascii()):
+            continue
+        start, end = _token_bounds(text, start)
+        if start == last_token:
+            continue
+        last_token = start
         replacement = _deleet(text, start, end, lexicon)
         if replacement is not None:
             candidates.append((start, start + len(replacement), replacement, "leet"))
@@ -260,13 +282,22 @@ def _token_bounds(text: str, position: int) -> tuple[int, int]:
 
 
 def _deleet(text: str, start: int, end: int, lexicon: frozenset[str]) -> str | None:
-    """The word a leetspeak token stands for, or None when it is not leetspeak."""
     token = text[start:end].rstrip("!|")
-    if token.startswith("@") or len(token) < 3 or not any(c.isalpha() for c in token):
-        return None
     after = text[start + len(token) : start + len(token) + 2]
     if "@" in token and len(after) == 2 and after[0] == "." and after[1].isalpha():
         return None  # an e-mail address
+    return deleet_word(token, lexicon)
+
+
+def deleet_word(token: str, lexicon: frozenset[str]) -> str | None:
+    """The word a leetspeak token stands for ("c@sh" -> "cash"), or None when it is not leetspeak.
+
+    A token resolves when one of its readings is in `lexicon`, or when its digits and symbols
+    sit between letters ("w0rk") and it has at least 4 characters.
+    """
+    token = token.rstrip("!|")
+    if token.startswith("@") or len(token) < 3 or token.isalpha() or not any(c.isalpha() for c in token):
+        return None
     tables = _tables()
     if any(not c.isalpha() and c not in tables.leet for c in token):
         return None
@@ -283,6 +314,17 @@ def _deleet(text: str, start: int, end: int, lexicon: frozenset[str]) -> str | N
     if interior and len(token) >= 4 and sum(c.isalpha() for c in token) >= 2:
         return variants[0]
     return None
+
+
+def number_word_value(word: str) -> int | None:
+    """The value of one number word ("eighteen" -> 18), or None."""
+    tables = _tables()
+    lower = word.lower()
+    if lower in tables.units:
+        return tables.units[lower]
+    if lower in tables.tens:
+        return tables.tens[lower]
+    return tables.scales.get(lower)
 
 
 def _number_words_to_digits(phrase: str) -> tuple[str, str] | None:
@@ -346,21 +388,23 @@ class Normalizer:
     lexicon : iterable of str, optional
         Extra words that a leetspeak token may stand for ("s3x" -> "sex"), on top of the
         shipped word list. The extractor passes the words of the indicator patterns.
+    words : bool, default True
+        Also rewrite inside words: leetspeak, numbers in words, digits written apart. The
+        screening pipeline turns this off because its token classes fold the same things once
+        per distinct token (see `screener.nlp`), which is much faster than rewriting text.
     """
 
-    def __init__(self, lexicon: Iterable[str] = ()) -> None:
+    def __init__(self, lexicon: Iterable[str] = (), words: bool = True) -> None:
         self.lexicon = _tables().lexicon | {word.lower() for word in lexicon if word.isalpha()}
+        self.words = words
 
     def __call__(self, text: str) -> NormalizedText:
         """Normalize `text`; see `normalize`."""
         if not isinstance(text, str):
             raise TypeError(f"normalize() expects a str, got {type(text).__name__}")
         counts: Counter = Counter()
-        if text.isascii():
-            folded, origin = text, None
-        else:
-            folded, origin = _fold_characters(text, counts)
-        candidates = _rewrite_candidates(folded, self.lexicon)
+        folded, folds = (text, ()) if text.isascii() else _fold_characters(text, counts)
+        candidates = _rewrite_candidates(folded, self.lexicon, self.words)
         if candidates:
             normalized, rewrites, events = _apply_rewrites(folded, candidates, counts)
         else:
@@ -370,8 +414,7 @@ class Normalizer:
             text=normalized,
             signals=MappingProxyType(dict(counts)),
             events=events,
-            _char_origin=origin,
-            _rewrites=rewrites,
+            _stages=(folds, rewrites),
         )
 
 
