@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterator
 
 import yaml
@@ -133,7 +134,7 @@ class Catalogue:
     version: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {i.id: i for i in self.indicators})
+        object.__setattr__(self, "by_id", MappingProxyType({i.id: i for i in self.indicators}))
 
     def __len__(self) -> int:
         return len(self.indicators)
@@ -143,7 +144,7 @@ class Catalogue:
 
     def __getitem__(self, indicator_id: str) -> Indicator:
         try:
-            return self._by_id[indicator_id]  # type: ignore[attr-defined]
+            return self.by_id[indicator_id]  # type: ignore[attr-defined]
         except KeyError:
             raise KeyError(f"no indicator {indicator_id!r} in the catalogue") from None
 

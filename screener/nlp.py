@@ -6,7 +6,8 @@
 - ``screener_indicators`` matches the catalogue's phrases with a PhraseMatcher on NORM and turns
   contact-hiding obfuscation into hits; hits go to ``doc.spans["screener_hits"]``, labelled with
   the indicator id.
-- ``screener_negation`` sets ``span._.negated`` on hits in a negated or warning scope.
+- ``screener_negation`` puts the hits in a negated or warning scope into
+  ``doc.spans["screener_negated"]``; ``span._.negated`` reads it.
 """
 
 from __future__ import annotations
@@ -26,15 +27,21 @@ from screener.errors import CatalogueError
 from screener.indicators import Catalogue, load_catalogue
 from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value
 
-__all__ = ["HITS_KEY", "build_nlp", "token_class"]
+__all__ = ["HITS_KEY", "NEGATED_KEY", "NORMALIZED_KEY", "build_nlp", "token_class"]
 
 HITS_KEY = "screener_hits"
 
-_NORMALIZED = "screener.normalized"
+NORMALIZED_KEY = "screener.normalized"  # doc.user_data key of the NormalizedText
 if not Doc.has_extension("normalized"):
-    Doc.set_extension("normalized", getter=lambda doc: doc.user_data.get(_NORMALIZED))
+    Doc.set_extension("normalized", getter=lambda doc: doc.user_data.get(NORMALIZED_KEY))
+NEGATED_KEY = "screener_negated"
 if not Span.has_extension("negated"):
-    Span.set_extension("negated", default=False)
+    Span.set_extension(
+        "negated",
+        getter=lambda span: any(
+            (s.start, s.end, s.label) == (span.start, span.end, span.label) for s in span.doc.spans.get(NEGATED_KEY, ())
+        ),
+    )
 
 _CURRENCIES = frozenset(
     "$ € £ ¥ ₹ usd eur euro euros gbp dollar dollars pound pounds aed dirham dirhams ringgit "
@@ -123,7 +130,7 @@ class NormalizingTokenizer:
     def __call__(self, text: str) -> Doc:
         normalized = self.normalizer(text)
         doc = self.tokenizer(normalized.text)
-        doc.user_data[_NORMALIZED] = normalized
+        doc.user_data[NORMALIZED_KEY] = normalized
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
@@ -194,10 +201,19 @@ class IndicatorMatcher:
                     plain.append(doc)
             if plain:
                 self.matcher.add(indicator.id, plain)
+        self._literal_cache: dict[int, str] = {}
         self.by_signal: dict[str, list[str]] = {}
         for indicator in self.catalogue:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
+
+    def _literal_of(self, orth: int, strings) -> str:
+        value = self._literal_cache.get(orth)
+        if value is None:
+            if len(self._literal_cache) > 100_000:
+                self._literal_cache.clear()
+            value = self._literal_cache[orth] = _literal(strings[orth])
+        return value
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -207,19 +223,18 @@ class IndicatorMatcher:
             checked = self.literals.get(label)
             if checked is not None:
                 label, literals = checked
-                if any(_literal(doc[start + offset].text) != value for offset, value in literals):
+                if any(self._literal_of(doc[start + offset].orth, strings) != value for offset, value in literals):
                     continue
             found.setdefault(label, []).append((start, end))
-        normalized: NormalizedText | None = doc.user_data.get(_NORMALIZED)
+        normalized: NormalizedText | None = doc.user_data.get(NORMALIZED_KEY)
         if normalized is not None and normalized.events and self.by_signal:
             for start, end, signal in normalized.events:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 for label in self.by_signal.get(signal, ()) if span is not None else ():
                     found.setdefault(label, []).append((span.start, span.end))
         if found:
-            hits = [Span(doc, start, end, label=label) for label, ranges in found.items() for start, end in _merged(ranges)]
-            hits.sort(key=lambda span: (span.start, span.end, span.label_))
-            doc.spans[HITS_KEY] = hits
+            ranges = sorted((start, end, label) for label, group in found.items() for start, end in _merged(group))
+            doc.spans[HITS_KEY] = [Span(doc, start, end, label=label) for start, end, label in ranges]
         return doc
 
 
@@ -290,7 +305,7 @@ def make_indicator_matcher(nlp: Language, name: str, catalogue: str) -> Indicato
 
 
 class NegationScope:
-    """Marks hits in a negated or warning scope: ``span._.negated = True``.
+    """Marks hits in a negated or warning scope (``doc.spans["screener_negated"]``).
 
     Cues live in ``screener/data/negation.yaml``: a negation shortly before the hit in the
     same clause ("no fees"), one shortly after ("fees: none"), a warning earlier in the sentence
@@ -306,14 +321,14 @@ class NegationScope:
         def words(items: Iterable[str]) -> frozenset[int]:
             return frozenset(strings.add(item) for item in items)
 
-        def phrases(items: Iterable[str]) -> dict[int, frozenset[tuple[int, ...]]]:
-            by_size: dict[int, set[tuple[int, ...]]] = {}
+        def phrases(items: Iterable[str]) -> dict[int, tuple[tuple[int, ...], ...]]:
+            by_first: dict[int, set[tuple[int, ...]]] = {}
             for item in items:
                 tokens = nlp.tokenizer(item)
                 if any(t.norm_.startswith("{") for t in tokens):
                     raise CatalogueError(f"negation.yaml: cue {item!r} contains a number or handle; cues are words")
-                by_size.setdefault(len(tokens), set()).add(tuple(t.norm for t in tokens))
-            return {size: frozenset(group) for size, group in by_size.items()}
+                by_first.setdefault(tokens[0].norm, set()).add(tuple(t.norm for t in tokens))
+            return {first: tuple(group) for first, group in by_first.items()}
 
         self.clause_breaks = words(cues["clause_breaks"])
         self.sentence_breaks = words(cues["sentence_breaks"])
@@ -322,9 +337,13 @@ class NegationScope:
         self.before_window = int(cues["before_window"])
         self.after = phrases(cues["after"])
         self.after_window = int(cues["after_window"])
-        self.after_bridges = words(cues["after_bridges"])
+        self.after_breaks = self.clause_breaks - words(cues["after_bridges"])
         self.warning = phrases(cues["warning"])
-        self.not_negation = phrases(cues["not_negation"])
+        self.not_negation: dict[int, list[tuple[tuple[int, ...], int]]] = {}
+        for group in phrases(cues["not_negation"]).values():
+            for phrase in group:
+                for offset, token in enumerate(phrase):
+                    self.not_negation.setdefault(token, []).append((phrase, offset))
         self.warning_window = int(cues["warning_window"])
         self.holder_subjects = words(cues["self_holder"]["subjects"])
         self.holder_window = int(cues["self_holder"]["window"])
@@ -335,52 +354,61 @@ class NegationScope:
         if not hits:
             return doc
         ids = doc.to_array(NORM).tolist()
-        for span in hits:
-            if self._negated(ids, span.start, span.end):
-                span._.negated = True
+        negated = [span for span in hits if self._negated(ids, span.start, span.end)]
+        if negated:
+            doc.spans[NEGATED_KEY] = negated
         return doc
 
     def _negated(self, ids: list[int], start: int, end: int) -> bool:
-        ids = _masked(ids[max(0, start - self.warning_window) : end + self.after_window], self.not_negation)
-        offset = max(0, start - self.warning_window)
-        start, end = start - offset, end - offset
-        before = _scope(reversed(ids[max(0, start - self.before_window) : start]), self.scope_closers)[::-1]
-        if _contains(before, self.before):
-            return True
-        if ids[start] in self.holder_verbs and not self.holder_subjects.isdisjoint(before[-self.holder_window :]):
-            return True
-        sentence = _scope(reversed(ids[max(0, start - self.warning_window) : start]), self.sentence_breaks)[::-1]
-        if _contains(sentence, self.warning):
-            return True
-        after = _scope(ids[end : end + self.after_window], self.clause_breaks - self.after_bridges)
-        return _contains(after, self.after)
-
-
-def _scope(ids: Iterable[int], breaks: frozenset[int]) -> list[int]:
-    """The ids up to (not including) the first break."""
-    scope = []
-    for token in ids:
-        if token in breaks:
-            break
-        scope.append(token)
-    return scope
-
-
-def _masked(ids: list[int], phrases: dict[int, frozenset[tuple[int, ...]]]) -> list[int]:
-    """`ids` with every occurrence of `phrases` replaced by 0 (no cue can match there)."""
-    for size, group in phrases.items():
-        for index in range(len(ids) - size + 1):
-            if tuple(ids[index : index + size]) in group:
-                ids[index : index + size] = [0] * size
-    return ids
-
-
-def _contains(ids: list[int], phrases: dict[int, frozenset[tuple[int, ...]]]) -> bool:
-    for size, group in phrases.items():
-        for index in range(len(ids) - size + 1):
-            if tuple(ids[index : index + size]) in group:
+        # Each test first asks, at C speed, whether any cue word is near at all.
+        low = max(0, start - self.before_window)
+        if not self.before.keys().isdisjoint(ids[low:start]) or not self.holder_subjects.isdisjoint(ids[low:start]):
+            low = _scope_start(ids, low, start, self.scope_closers)
+            if self._find(ids, low, start, self.before):
                 return True
-    return False
+            holder = ids[max(low, start - self.holder_window) : start]
+            if ids[start] in self.holder_verbs and not self.holder_subjects.isdisjoint(holder):
+                return True
+        low = max(0, start - self.warning_window)
+        if not self.warning.keys().isdisjoint(ids[low:start]):
+            if self._find(ids, _scope_start(ids, low, start, self.sentence_breaks), start, self.warning):
+                return True
+        high = min(len(ids), end + self.after_window)
+        if not self.after.keys().isdisjoint(ids[end:high]):
+            return self._find(ids, end, _scope_end(ids, end, high, self.after_breaks), self.after)
+        return False
+
+    def _find(self, ids: list[int], low: int, high: int, phrases: dict[int, tuple[tuple[int, ...], ...]]) -> bool:
+        """Whether a cue of `phrases` lies within ``ids[low:high]``, not inside a non-negation."""
+        for index in range(low, high):
+            for phrase in phrases.get(ids[index], ()):
+                if index + len(phrase) <= high and tuple(ids[index : index + len(phrase)]) == phrase:
+                    if not self._not_negation_at(ids, index):
+                        return True
+        return False
+
+    def _not_negation_at(self, ids: list[int], index: int) -> bool:
+        for phrase, offset in self.not_negation.get(ids[index], ()):
+            first = index - offset
+            if first >= 0 and tuple(ids[first : first + len(phrase)]) == phrase:
+                return True
+        return False
+
+
+def _scope_start(ids: list[int], low: int, start: int, breaks: frozenset[int]) -> int:
+    """The first index of the scope that ends at `start`: after the last break at or after `low`."""
+    for index in range(start - 1, low - 1, -1):
+        if ids[index] in breaks:
+            return index + 1
+    return low
+
+
+def _scope_end(ids: list[int], end: int, high: int, breaks: frozenset[int]) -> int:
+    """The end of the scope that starts at `end`: the first break before `high`."""
+    for index in range(end, high):
+        if ids[index] in breaks:
+            return index
+    return high
 
 
 @Language.factory("screener_negation")

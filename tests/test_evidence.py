@@ -92,7 +92,7 @@ def test_same_indicator_hits_do_not_overlap():
 
 def test_batch_equals_one_by_one():
     texts = ["Club hostess wanted", "", "We pay your ticket. No fees.", "ok"]
-    assert list(MINI.extract_many(texts, batch_size=2)) == [MINI.extract(t) for t in texts]
+    assert list(MINI.extract_many(texts)) == [MINI.extract(t) for t in texts]
 
 
 def test_empty_text_has_no_hits():

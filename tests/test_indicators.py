@@ -72,7 +72,7 @@ def test_expansion_of_groups_and_placeholders():
         "they keep your passport",
         "they keep passport",
     ]
-    assert expand_pattern("earn {NUMBER}") == ["earn {AGE}", "earn {AMOUNT}", "earn {NUM}"]
+    assert expand_pattern("earn {NUMBER}") == ["earn {DIGIT}", "earn {AGE}", "earn {AMOUNT}", "earn {NUM}"]
     for bad in ["", "((a|b)|c)", "a|b)", "x {NOPE}", "{AGE"]:
         with pytest.raises(ValueError):
             expand_pattern(bad)
