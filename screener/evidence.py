@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from typing import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from screener.indicators import Catalogue
+from screener.indicators import Catalogue, load_catalogue
 from screener.nlp import HITS_KEY, NEGATED_KEY, NORMALIZED_KEY, build_nlp
 from screener.results import IndicatorHit
 
@@ -32,8 +33,12 @@ class Extractor:
     def __init__(self, catalogue: str = "") -> None:
         self.catalogue_dir = catalogue
         self._nlp: Language | None = None
-        self._catalogue: Catalogue | None = None
         self._lock = threading.Lock()
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """The catalogue the pipeline matches."""
+        return load_catalogue(self.catalogue_dir or None)
 
     @property
     def nlp(self) -> Language:
@@ -43,16 +48,8 @@ class Extractor:
             with self._lock:
                 if self._nlp is None or len(self._nlp.vocab.strings) > _MAX_VOCAB:
                     self._nlp = build_nlp(self.catalogue_dir)
-                    self._catalogue = self._nlp.get_pipe("screener_indicators").catalogue
                 nlp = self._nlp
         return nlp
-
-    @property
-    def catalogue(self) -> Catalogue:
-        """The catalogue the pipeline matches."""
-        if self._catalogue is None:
-            self.nlp  # noqa: B018 - builds the pipeline and its catalogue
-        return self._catalogue
 
     def doc(self, text: str) -> Doc:
         """The processed Doc of one text (normalized; map back on ``doc._.normalized``).

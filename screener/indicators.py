@@ -71,7 +71,7 @@ class Indicator:
     def phrases(self) -> Iterator[str]:
         """Every phrase the patterns expand to; placeholders name token classes (``{AGE}``)."""
         for pattern in self.patterns:
-            yield from expand_pattern(pattern)
+            yield from _expanded(pattern)
 
 
 def expand_pattern(pattern: str) -> list[str]:
@@ -83,6 +83,11 @@ def expand_pattern(pattern: str) -> list[str]:
         If the pattern is empty, nests or leaves open a group, names an unknown placeholder or
         expands to more than `MAX_EXPANSIONS` phrases.
     """
+    return list(_expanded(pattern))
+
+
+@lru_cache(maxsize=8192)
+def _expanded(pattern: str) -> tuple[str, ...]:
     if not isinstance(pattern, str) or not pattern.strip():
         raise ValueError("a pattern must be a non-empty string")
     groups = _GROUP.findall(pattern)
@@ -102,7 +107,7 @@ def expand_pattern(pattern: str) -> list[str]:
         phrases.extend(_expand_placeholders(" ".join(text.split()), pattern))
     if not any(phrases):
         raise ValueError(f"{pattern!r} expands to nothing")
-    return [p for p in dict.fromkeys(phrases) if p]
+    return tuple(p for p in dict.fromkeys(phrases) if p)
 
 
 def _expand_placeholders(text: str, pattern: str) -> list[str]:
@@ -152,8 +157,8 @@ class Catalogue:
         """Every word the patterns contain (the normalizer resolves leetspeak to these)."""
         words: set[str] = set()
         for indicator in self.indicators:
-            for phrase in indicator.phrases():
-                words.update(re.findall(r"[a-z]+", _PLACEHOLDER.sub(" ", phrase).lower()))
+            for pattern in indicator.patterns:
+                words.update(re.findall(r"[a-z]+", _PLACEHOLDER.sub(" ", pattern).lower()))
         return words
 
 

@@ -189,16 +189,17 @@ class IndicatorMatcher:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         # match key -> (indicator id, ((token offset, literal), ...)) for phrases with literals
         self.literals: dict[str, tuple[str, tuple[tuple[int, str], ...]]] = {}
+        tokenize = _PhraseTokenizer(nlp)
         for indicator in self.catalogue:
             plain = []
             for number, phrase in enumerate(indicator.phrases()):
-                doc, literals = _phrase_doc(nlp, phrase)
+                norms, literals = tokenize(phrase)
                 if literals:
                     key = f"{indicator.id}#{number}"
                     self.literals[key] = (indicator.id, literals)
-                    self.matcher.add(key, [doc])
+                    self.matcher.add(key, [norms])
                 else:
-                    plain.append(doc)
+                    plain.append(norms)
             if plain:
                 self.matcher.add(indicator.id, plain)
         self._literal_cache: dict[int, str] = {}
@@ -254,39 +255,37 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _PLACEHOLDER_TOKEN = re.compile(r"(\{[A-Z]+\})")
 
 
-def _phrase_doc(nlp: Language, phrase: str) -> tuple[Doc, tuple[tuple[int, str], ...]]:
-    """A pattern phrase as a Doc whose NORMs match ad text, and its literal class tokens.
+class _PhraseTokenizer:
+    """Turns a pattern phrase into the NORM hashes ad text would have, and its literal tokens.
 
-    Text between placeholders is tokenized and normalized like an ad; a placeholder becomes one
-    token whose NORM is the class. A literal token that has a class NORM ("16" is ``{AGE}``) is
-    returned with its offset so that matches can be checked against it.
+    spaCy's tokenizer splits on whitespace before anything else, so each whitespace-separated
+    word is tokenized once and cached: tens of thousands of expanded phrases share few words.
+    A placeholder (``{AGE}``) becomes one token whose NORM is the class. A literal token that has
+    a class NORM ("16" is ``{AGE}``) is returned with its offset so matches can be checked.
     """
-    words: list[str] = []
-    spaces: list[bool] = []
-    norms: list[str] = []
-    literals: list[tuple[int, str]] = []
-    for part in _PLACEHOLDER_TOKEN.split(phrase):
-        if not part.strip():
-            if words and part:
-                spaces[-1] = True
-            continue
-        if _PLACEHOLDER_TOKEN.fullmatch(part):
-            words.append(part)
-            spaces.append(False)
-            norms.append(part)
-            continue
-        for token in nlp.tokenizer(part):
-            if token.is_space:
-                continue
-            if token_class(token.text):
-                literals.append((len(words), _literal(token.text)))
-            words.append(token.text)
-            spaces.append(bool(token.whitespace_))
-            norms.append(token.norm_)
-    doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    for token, norm in zip(doc, norms):
-        token.norm_ = norm
-    return doc, tuple(literals)
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.words: dict[str, list[tuple[int, str | None]]] = {}
+
+    def __call__(self, phrase: str) -> tuple[list[int], tuple[tuple[int, str], ...]]:
+        tokens = [token for word in phrase.split() for token in self._word(word)]
+        literals = tuple((offset, literal) for offset, (_, literal) in enumerate(tokens) if literal is not None)
+        return [norm for norm, _ in tokens], literals
+
+    def _word(self, word: str) -> list[tuple[int, str | None]]:
+        tokens = self.words.get(word)
+        if tokens is None:
+            tokens = []
+            for part in _PLACEHOLDER_TOKEN.split(word):
+                if _PLACEHOLDER_TOKEN.fullmatch(part):
+                    tokens.append((self.nlp.vocab.strings.add(part), None))
+                elif part:
+                    for token in self.nlp.tokenizer(part):
+                        literal = _literal(token.text) if token.norm_.startswith("{") else None
+                        tokens.append((token.norm, literal))
+            self.words[word] = tokens
+        return tokens
 
 
 def _literal(text: str) -> str:

@@ -18,11 +18,11 @@ def _cases(kind: str):
             yield pytest.param(indicator.id, text, id=f"{stem}-{indicator.id}-{kind}{number}")
 
 
-@pytest.mark.parametrize(("indicator_id", "text"), _cases("positive"))
+@pytest.mark.parametrize(("indicator_id", "text"), list(_cases("positive")))
 def test_positive_example_fires(indicator_id, text):
     assert EXTRACTOR.fires(indicator_id, text), f"{indicator_id} missed {text!r}; hits: {EXTRACTOR.extract(text)}"
 
 
-@pytest.mark.parametrize(("indicator_id", "text"), _cases("negative"))
+@pytest.mark.parametrize(("indicator_id", "text"), list(_cases("negative")))
 def test_negative_example_does_not_fire(indicator_id, text):
     assert not EXTRACTOR.fires(indicator_id, text), f"{indicator_id} fired on negative example {text!r}"
