@@ -1,0 +1,7 @@
+"""Labelled synthetic corpora: generation, checking and a lexical baseline."""
+
+from screener.corpus.baseline import baseline_auc
+from screener.corpus.check import CorpusReport, check_corpus
+from screener.corpus.generate import COLUMNS, GENERATOR_VERSION, generate, write_corpus
+
+__all__ = ["COLUMNS", "GENERATOR_VERSION", "CorpusReport", "baseline_auc", "check_corpus", "generate", "write_corpus"]
