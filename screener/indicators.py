@@ -23,7 +23,7 @@ from screener.errors import CatalogueError
 from screener.legal import ilo_indicators, legal_elements
 from screener.normalize import SIGNALS
 
-__all__ = ["Indicator", "Catalogue", "load_catalogue", "expand_pattern", "PLACEHOLDERS", "MAX_EXPANSIONS"]
+__all__ = ["Indicator", "NearRule", "Catalogue", "load_catalogue", "expand_pattern", "PLACEHOLDERS", "MAX_EXPANSIONS"]
 
 #: Placeholders a pattern may use, each with the token classes it stands for (a token's class is
 #: its NORM, see `screener.nlp.token_class`). ``{NUMBER}`` is any of the numeric classes.
@@ -42,10 +42,23 @@ MAX_EXPANSIONS = 1024
 STRENGTHS = ("strong", "medium", "weak")
 AD_TYPES = ("job", "dating", "marriage")
 _REQUIRED = ("id", "label", "element", "sub_element", "ilo", "strength", "ad_types", "description", "examples")
-_OPTIONAL = ("patterns", "signals", "child")
+_OPTIONAL = ("patterns", "near", "signals", "child")
+MAX_NEAR_WINDOW = 12
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _GROUP = re.compile(r"\(([^()]*)\)")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class NearRule:
+    """Two patterns that signal an indicator when they occur within `within` tokens of each other.
+
+    For ideas that ads word too freely for whole phrases: "girls ... for our VIP clients".
+    """
+
+    first: str
+    second: str
+    within: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +74,7 @@ class Indicator:
     ad_types: tuple[str, ...]
     description: str
     patterns: tuple[str, ...]
+    near: tuple["NearRule", ...]
     signals: tuple[str, ...]
     child: bool
     positive_examples: tuple[str, ...]
@@ -157,7 +171,7 @@ class Catalogue:
         """Every word the patterns contain (the normalizer resolves leetspeak to these)."""
         words: set[str] = set()
         for indicator in self.indicators:
-            for pattern in indicator.patterns:
+            for pattern in (*indicator.patterns, *(p for r in indicator.near for p in (r.first, r.second))):
                 words.update(re.findall(r"[a-z]+", _PLACEHOLDER.sub(" ", pattern).lower()))
         return words
 
@@ -250,10 +264,11 @@ def _validate(entry: Any, source: str, line: int) -> Indicator:
     if not ad_types or any(t not in AD_TYPES for t in ad_types):
         raise fail(f"ad_types must list some of {', '.join(AD_TYPES)}, got {ad_types}")
     patterns = _string_list(entry.get("patterns", []), "patterns", fail)
+    near = _near_rules(entry.get("near", []), fail)
     signals = _string_list(entry.get("signals", []), "signals", fail)
-    if not patterns and not signals:
-        raise fail("needs patterns or signals")
-    for pattern in patterns:
+    if not patterns and not near and not signals:
+        raise fail("needs patterns, near or signals")
+    for pattern in [*patterns, *(p for rule in near for p in (rule.first, rule.second))]:
         try:
             expand_pattern(pattern)
         except ValueError as error:
@@ -280,6 +295,7 @@ def _validate(entry: Any, source: str, line: int) -> Indicator:
         ad_types=tuple(ad_types),
         description=" ".join(entry["description"].split()),
         patterns=tuple(patterns),
+        near=near,
         signals=tuple(signals),
         child=entry.get("child", False),
         positive_examples=tuple(positive),
@@ -287,6 +303,21 @@ def _validate(entry: Any, source: str, line: int) -> Indicator:
         source=source,
         line=line,
     )
+
+
+def _near_rules(value: Any, fail) -> tuple[NearRule, ...]:
+    if not isinstance(value, list):
+        raise fail("near must be a list of {first, second, within} mappings")
+    rules = []
+    for rule in value:
+        if not isinstance(rule, dict) or set(rule) != {"first", "second", "within"}:
+            raise fail("each near rule needs exactly first, second and within")
+        within = rule["within"]
+        if not isinstance(within, int) or not 1 <= within <= MAX_NEAR_WINDOW:
+            raise fail(f"near within must be a whole number from 1 to {MAX_NEAR_WINDOW}, got {within!r}")
+        first, second = _string_list([rule["first"], rule["second"]], "near first/second", fail)
+        rules.append(NearRule(first, second, within))
+    return tuple(rules)
 
 
 def _string_list(value: Any, key: str, fail) -> list[str]:

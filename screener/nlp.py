@@ -24,7 +24,7 @@ from spacy.util import registry
 
 from screener._data import load_yaml
 from screener.errors import CatalogueError
-from screener.indicators import Catalogue, load_catalogue
+from screener.indicators import Catalogue, expand_pattern, load_catalogue
 from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value
 
 __all__ = ["HITS_KEY", "NEGATED_KEY", "NORMALIZED_KEY", "build_nlp", "token_class"]
@@ -43,6 +43,8 @@ if not Span.has_extension("negated"):
         ),
     )
 
+# spaCy reads these as contractions ("id" = "I'd", "wed" = "we'd"); in ads they are ID and wed.
+_NOT_CONTRACTIONS = frozenset({"id", "wed"})
 _CURRENCIES = frozenset(
     "$ € £ ¥ ₹ usd eur euro euros gbp dollar dollars pound pounds aed dirham dirhams ringgit "
     "rm sgd cad aud us$".split()
@@ -100,8 +102,13 @@ def _number_class(value: int, is_digit_word: bool) -> str:
     return "{AMOUNT}" if value >= 100 else "{NUM}"
 
 
+def _texting() -> dict[str, str]:
+    return {str(k): str(v) for k, v in load_yaml("normalization.yaml")["texting"].items()}
+
+
 def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
-    """Make each lexeme's NORM its class, or the word its leetspeak stands for ("w0rk" -> "work").
+    """Make each lexeme's NORM its class, the word its leetspeak stands for ("w0rk" -> "work"),
+    or the word a texting spelling stands for ("ur" -> "your").
 
     spaCy computes a lexeme's attributes once, when the string is first seen, so this folding
     costs nothing per token afterwards.
@@ -109,8 +116,10 @@ def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
     default = vocab.lex_attr_getters[NORM]
     default = getattr(default, "screener_default", default)
 
+    texting = _texting()
+
     def norm(text: str) -> str:
-        return token_class(text) or deleet_word(text, lexicon) or default(text)
+        return token_class(text) or deleet_word(text, lexicon) or texting.get(text.lower()) or default(text)
 
     norm.screener_default = default  # type: ignore[attr-defined]
     vocab.lex_attr_getters[NORM] = norm
@@ -118,6 +127,18 @@ def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
         folded = norm(lexeme.orth_)
         if folded != lexeme.norm_:
             lexeme.norm_ = folded
+
+
+def _lowercase(text: str) -> str:
+    """`text` in lower case, character for character (so that offsets stay valid).
+
+    Matching is case-blind, and spaCy's tokenizer knows contractions ("don't", "let's") only in
+    lower or title case, so ALL-CAPS ads are tokenized in lower case.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 class NormalizingTokenizer:
@@ -129,7 +150,7 @@ class NormalizingTokenizer:
 
     def __call__(self, text: str) -> Doc:
         normalized = self.normalizer(text)
-        doc = self.tokenizer(normalized.text)
+        doc = self.tokenizer(_lowercase(normalized.text))
         doc.user_data[NORMALIZED_KEY] = normalized
         return doc
 
@@ -162,7 +183,7 @@ def create_normalizing_tokenizer(catalogue: str = "") -> Callable[[Language], No
         _install_token_norms(nlp.vocab, normalizer.lexicon)
         base = spacy.tokenizer.Tokenizer(
             nlp.vocab,
-            rules=nlp.Defaults.tokenizer_exceptions,
+            rules={k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if k.lower() not in _NOT_CONTRACTIONS},
             prefix_search=spacy.util.compile_prefix_regex(nlp.Defaults.prefixes).search,
             suffix_search=spacy.util.compile_suffix_regex(nlp.Defaults.suffixes).search,
             infix_finditer=spacy.util.compile_infix_regex(nlp.Defaults.infixes).finditer,
@@ -189,24 +210,35 @@ class IndicatorMatcher:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         # match key -> (indicator id, ((token offset, literal), ...)) for phrases with literals
         self.literals: dict[str, tuple[str, tuple[tuple[int, str], ...]]] = {}
+        # near-rule side label ("id~rule~side") -> (indicator id, rule number, side, window)
+        self.near: dict[str, tuple[str, int, int, int]] = {}
         tokenize = _PhraseTokenizer(nlp)
         for indicator in self.catalogue:
-            plain = []
-            for number, phrase in enumerate(indicator.phrases()):
-                norms, literals = tokenize(phrase)
-                if literals:
-                    key = f"{indicator.id}#{number}"
-                    self.literals[key] = (indicator.id, literals)
-                    self.matcher.add(key, [norms])
-                else:
-                    plain.append(norms)
-            if plain:
-                self.matcher.add(indicator.id, plain)
+            self._add(indicator.id, indicator.phrases(), tokenize)
+            for number, rule in enumerate(indicator.near):
+                for side, pattern in enumerate((rule.first, rule.second)):
+                    label = f"{indicator.id}~{number}~{side}"
+                    self.near[label] = (indicator.id, number, side, rule.within)
+                    self._add(label, expand_pattern(pattern), tokenize)
         self._literal_cache: dict[int, str] = {}
         self.by_signal: dict[str, list[str]] = {}
         for indicator in self.catalogue:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
+
+    def _add(self, label: str, phrases, tokenize: "_PhraseTokenizer") -> None:
+        """Add phrases under `label`; a phrase with literal numbers gets a key of its own."""
+        plain = []
+        for number, phrase in enumerate(phrases):
+            norms, literals = tokenize(phrase)
+            if literals:
+                key = f"{label}#{number}"
+                self.literals[key] = (label, literals)
+                self.matcher.add(key, [norms])
+            else:
+                plain.append(norms)
+        if plain:
+            self.matcher.add(label, plain)
 
     def _literal_of(self, orth: int, strings) -> str:
         value = self._literal_cache.get(orth)
@@ -215,6 +247,20 @@ class IndicatorMatcher:
                 self._literal_cache.clear()
             value = self._literal_cache[orth] = _literal(strings[orth])
         return value
+
+    def _pair_near(self, found: dict[str, list[tuple[int, int]]]) -> None:
+        """Replace near-rule side matches in `found` by hits where both sides are close enough."""
+        sides: dict[tuple[str, int], list[list[tuple[int, int]]]] = {}
+        for label in [label for label in found if label in self.near]:
+            indicator, number, side, _ = self.near[label]
+            sides.setdefault((indicator, number), [[], []])[side].extend(found.pop(label))
+        for (indicator, number), (firsts, seconds) in sides.items():
+            window = self.near[f"{indicator}~{number}~0"][3]
+            for a_start, a_end in firsts:
+                for b_start, b_end in seconds:
+                    gap = max(a_start, b_start) - min(a_end, b_end)
+                    if 0 <= gap <= window:
+                        found.setdefault(indicator, []).append((min(a_start, b_start), max(a_end, b_end)))
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -227,6 +273,8 @@ class IndicatorMatcher:
                 if any(self._literal_of(doc[start + offset].orth, strings) != value for offset, value in literals):
                     continue
             found.setdefault(label, []).append((start, end))
+        if self.near:
+            self._pair_near(found)
         normalized: NormalizedText | None = doc.user_data.get(NORMALIZED_KEY)
         if normalized is not None and normalized.events and self.by_signal:
             for start, end, signal in normalized.events:
@@ -336,7 +384,7 @@ class NegationScope:
         self.before_window = int(cues["before_window"])
         self.after = phrases(cues["after"])
         self.after_window = int(cues["after_window"])
-        self.after_breaks = self.clause_breaks - words(cues["after_bridges"])
+        self.after_breaks = (self.clause_breaks | words(cues["after_stops"])) - words(cues["after_bridges"])
         self.warning = phrases(cues["warning"])
         self.not_negation: dict[int, list[tuple[tuple[int, ...], int]]] = {}
         for group in phrases(cues["not_negation"]).values():

@@ -22,7 +22,7 @@ def test_indicators_lists_the_catalogue_filtered_by_element():
     result = run("indicators", "--element", "purpose", "--catalogue", str(FIXTURE))
     assert result.returncode == 0
     assert result.stdout.split() and "hostess" in result.stdout and "passport_held" not in result.stdout
-    assert "1 of 7 indicators" in result.stderr
+    assert "2 of 8 indicators" in result.stderr
 
 
 def test_indicators_json_is_one_object_per_line():

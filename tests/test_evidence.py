@@ -84,6 +84,12 @@ def test_amount_placeholder_matches_any_amount_and_currency():
     assert "pay_per_week" not in found("earn 80 usd a week")
 
 
+def test_near_rule_hits_span_both_parts_within_the_window():
+    hit = next(h for h in MINI.extract("We offer ladies to entertain our guests.") if h.indicator == "girls_for_clients")
+    assert hit.text == "ladies to entertain our guests"
+    assert "girls_for_clients" not in found("ladies: please read this long notice before you meet the guests")
+
+
 def test_same_indicator_hits_do_not_overlap():
     hits = [h for h in MINI.extract("we pay your ticket, free flight, free travel") if h.indicator == "ticket_paid"]
     assert len(hits) == 3

@@ -42,6 +42,8 @@ def write(tmp_path: Path, body: str, name: str = "cat.yaml") -> str:
         (("  description: why\n", ""), "missing field(s) description"),
         (("  ilo: []\n", "  ilo: []\n  colour: red\n"), "unknown field(s) colour"),
         (('negative: ["boys", "nothing"]', 'negative: ["boys"]'), "at least 2 positive and 2 negative"),
+        (('patterns: ["girls wanted"]', 'near: [{first: "girls", second: "clients", within: 40}]'), "near within must be"),
+        (('patterns: ["girls wanted"]', 'near: [{first: "girls", second: "(clients"}]'), "exactly first, second and within"),
     ],
 )
 def test_bad_entries_fail_naming_file_line_and_id(tmp_path, change, message):
