@@ -165,6 +165,23 @@ def corpus_check(
     raise typer.Exit(0 if report.ok else 2)
 
 
+@corpus_app.command("spans")
+def corpus_spans(
+    file: Path = typer.Argument(..., help="A generated corpus file with a spans column (.csv or .csv.gz)."),
+) -> None:
+    """Span-level recall and precision of the extractor against a generated corpus's gold spans."""
+    import pandas as pd
+
+    from screener.corpus.spans import span_scores
+
+    if not file.is_file():
+        _fail(f"{file} does not exist or is not a file")
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    if not {"text", "spans"} <= set(frame.columns):
+        _fail(f"{file} needs the columns text and spans; columns: {', '.join(frame.columns)}")
+    typer.echo(span_scores(zip(frame["text"], frame["spans"])).summary())
+
+
 @corpus_app.command("baseline")
 def corpus_baseline(
     corpus: Path = typer.Argument(..., help="A corpus folder with train and test files."),

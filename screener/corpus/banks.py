@@ -29,6 +29,7 @@ AD_TYPES = ("job", "dating", "marriage")
 SHARES = {"dev": 0.15, "test": 0.15}
 _GROUP = re.compile(r"\(([^()]*)\)")
 _SLOT = re.compile(r"\{([a-z_]+)\}")
+_PLURALS = {"company": "companies"}
 _GENERATED_SLOTS = ("age", "amount", "hours", "phone", "handle", "email", "website")
 
 
@@ -103,7 +104,8 @@ class SlotFiller:
         self.used.append(slot)
         if slot in self.banks.identity:
             return rng.choice(self.banks.identity[slot])
-        for source in (f"{self.ad_type}.{slot}s", f"job.{slot}s", f"dating.{slot}s", f"marriage.{slot}s"):
+        plural = _PLURALS.get(slot, slot + "s")
+        for source in (f"{self.ad_type}.{plural}", *(f"{t}.{plural}" for t in AD_TYPES)):
             if source in self.banks.parts:
                 return rng.choice(self.banks.parts[source][split])
         return _generated(slot, rng)
