@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+CORPUS := corpora/synthetic-v1
+CORPUS_SEED := 20261129
+CORPUS_N := 24000
+
+.PHONY: demo test bench corpus clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +21,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+corpus: $(STAMP)
+	$(BIN)/screener corpus generate --out $(CORPUS) --n $(CORPUS_N) --seed $(CORPUS_SEED) --compress
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
