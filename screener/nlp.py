@@ -395,6 +395,8 @@ class NegationScope:
         self.holder_subjects = words(cues["self_holder"]["subjects"])
         self.holder_window = int(cues["self_holder"]["window"])
         self.holder_verbs = words(cues["self_holder"]["verbs"])
+        self.conditionals = words(cues["conditionals"])
+        self.question = strings.add("?")
 
     def __call__(self, doc: Doc) -> Doc:
         hits = doc.spans.get(HITS_KEY)
@@ -411,7 +413,8 @@ class NegationScope:
         low = max(0, start - self.before_window)
         if not self.before.keys().isdisjoint(ids[low:start]) or not self.holder_subjects.isdisjoint(ids[low:start]):
             low = _scope_start(ids, low, start, self.scope_closers)
-            if self._find(ids, low, start, self.before):
+            sentence = ids[_scope_start(ids, max(0, start - self.warning_window), start, self.sentence_breaks) : start]
+            if self._find(ids, low, start, self.before) and self.conditionals.isdisjoint(sentence):
                 return True
             holder = ids[max(low, start - self.holder_window) : start]
             if ids[start] in self.holder_verbs and not self.holder_subjects.isdisjoint(holder):
@@ -421,6 +424,8 @@ class NegationScope:
             if self._find(ids, _scope_start(ids, low, start, self.sentence_breaks), start, self.warning):
                 return True
         high = min(len(ids), end + self.after_window)
+        if end < len(ids) and ids[end] == self.question:
+            high = min(high, end + 2)  # "Massage girls? No." but not the next sentence
         if not self.after.keys().isdisjoint(ids[end:high]):
             return self._find(ids, end, _scope_end(ids, end, high, self.after_breaks), self.after)
         return False

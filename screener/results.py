@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["IndicatorHit"]
+__all__ = ["IndicatorHit", "ElementFinding", "TermContribution", "ScoreBreakdown", "ModelInfo", "ScreeningResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +51,169 @@ class IndicatorHit:
     def from_dict(cls, data: dict[str, Any]) -> "IndicatorHit":
         """Inverse of `to_dict`."""
         return cls(**{**data, "ilo": tuple(data["ilo"])})
+
+
+@dataclass(frozen=True, slots=True)
+class ElementFinding:
+    """What the ad shows of one legal element.
+
+    Attributes
+    ----------
+    present : bool
+        At least one non-negated hit of the element.
+    contribution : float
+        Sum of the contributions of the element's hits to the logit.
+    hits : tuple of IndicatorHit
+        The element's non-negated hits.
+    """
+
+    present: bool
+    contribution: float
+    hits: tuple[IndicatorHit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"present": self.present, "contribution": self.contribution, "hits": [h.to_dict() for h in self.hits]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ElementFinding":
+        return cls(data["present"], data["contribution"], tuple(IndicatorHit.from_dict(h) for h in data["hits"]))
+
+
+@dataclass(frozen=True, slots=True)
+class TermContribution:
+    """A lexical term outside any hit, with its contribution to the logit."""
+
+    term: str
+    contribution: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "contribution": self.contribution}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TermContribution":
+        return cls(data["term"], data["contribution"])
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBreakdown:
+    """The parts of the logit; they add up to `logit` exactly.
+
+    Attributes
+    ----------
+    intercept : float
+    indicators : float
+        Everything credited to hits (their features and the lexical terms inside them).
+    terms : float
+        Lexical terms outside any hit.
+    signals : float
+        Obfuscation signals.
+    logit : float
+        ``intercept + indicators + terms + signals``; the risk is a monotone function of it.
+    """
+
+    intercept: float
+    indicators: float
+    terms: float
+    signals: float
+    logit: float
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, float]) -> "ScoreBreakdown":
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """The bundle that produced a result."""
+
+    name: str
+    version: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> "ModelInfo":
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    """The result of screening one ad: the contract every interface shares (see DESIGN.md).
+
+    Attributes
+    ----------
+    risk : float
+        Calibrated probability (0..1) that the ad shows the fishing pattern: a suspicion for a
+        person to review, never a verdict.
+    flagged : bool
+        ``risk >= threshold`` of the active threshold profile.
+    level : str
+        "low", "medium" or "high".
+    ad_type : str
+        "job", "dating", "marriage" or "other".
+    elements : Mapping[str, ElementFinding]
+        ACT, MEANS and PURPOSE.
+    child_branch : bool
+        A minor is indicated, so MEANS are not required (Art. 3(c)).
+    hits : tuple of IndicatorHit
+        All evidence, negated mentions included, with contributions.
+    terms : tuple of TermContribution
+        The strongest lexical contributions outside any hit.
+    score_breakdown : ScoreBreakdown
+    summary : str
+        One or two sentences for a moderator.
+    model : ModelInfo
+    warnings : tuple of str
+    """
+
+    risk: float
+    flagged: bool
+    level: str
+    ad_type: str
+    elements: dict[str, ElementFinding]
+    child_branch: bool
+    hits: tuple[IndicatorHit, ...]
+    terms: tuple[TermContribution, ...]
+    score_breakdown: ScoreBreakdown
+    summary: str
+    model: ModelInfo
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; `from_dict` restores the result exactly."""
+        return {
+            "risk": self.risk,
+            "flagged": self.flagged,
+            "level": self.level,
+            "ad_type": self.ad_type,
+            "elements": {name: finding.to_dict() for name, finding in self.elements.items()},
+            "child_branch": self.child_branch,
+            "hits": [h.to_dict() for h in self.hits],
+            "terms": [t.to_dict() for t in self.terms],
+            "score_breakdown": self.score_breakdown.to_dict(),
+            "summary": self.summary,
+            "model": self.model.to_dict(),
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ScreeningResult":
+        """Inverse of `to_dict`."""
+        return cls(
+            risk=data["risk"],
+            flagged=data["flagged"],
+            level=data["level"],
+            ad_type=data["ad_type"],
+            elements={name: ElementFinding.from_dict(f) for name, f in data["elements"].items()},
+            child_branch=data["child_branch"],
+            hits=tuple(IndicatorHit.from_dict(h) for h in data["hits"]),
+            terms=tuple(TermContribution.from_dict(t) for t in data["terms"]),
+            score_breakdown=ScoreBreakdown.from_dict(data["score_breakdown"]),
+            summary=data["summary"],
+            model=ModelInfo.from_dict(data["model"]),
+            warnings=tuple(data["warnings"]),
+        )

@@ -54,6 +54,9 @@ def test_offsets_point_into_obfuscated_original():
         ("You will always keep your passport.", "passport_held"),
         ("Your documents are held by the agency? Never, they stay with you.", "passport_held"),
         ("If anyone asks you to pay a fee, report it to us.", "fees"),
+        ("Club hostess? No.", "hostess"),
+        ("Bar hostess work is strictly forbidden here.", "hostess"),
+        ("Registration fees waived for all.", "fees"),
     ],
 )
 def test_negated_and_warning_mentions_are_marked(text, indicator):
@@ -67,6 +70,9 @@ def test_negated_and_warning_mentions_are_marked(text, indicator):
         ("Not a problem: we keep your passport safe.", "passport_held"),
         ("Don't worry. We pay your ticket.", "ticket_paid"),
         ("You arrive, we hold your documents.", "passport_held"),
+        ("Club hostess? I don't think you will regret it.", "hostess"),
+        ("If the client is not happy we keep your passport.", "passport_held"),
+        ("Registration fee at no extra cost to the employer.", "fees"),
     ],
 )
 def test_negation_does_not_leak_across_clauses(text, indicator):

@@ -1,0 +1,114 @@
+"""Model bundles: ``model.joblib`` + ``manifest.json`` + ``MODEL_CARD.md`` in one folder.
+
+Loading a joblib file runs code. `load_bundle` therefore checks the manifest's format version
+and the sha256 of ``model.joblib`` *before* unpickling, and refuses anything that does not match.
+Only load bundles you trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+import spacy
+
+from screener.errors import ScreenerError
+from screener.model import ScreeningModel
+
+__all__ = ["FORMAT_VERSION", "Bundle", "save_bundle", "load_bundle", "BundleError"]
+
+FORMAT_VERSION = "screener-bundle/1"
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+CARD_FILE = "MODEL_CARD.md"
+
+
+class BundleError(ScreenerError):
+    """A model bundle is missing, foreign, or altered."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A loaded bundle."""
+
+    path: Path
+    name: str
+    version: str
+    model: ScreeningModel
+    manifest: dict[str, Any]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """The versions a bundle records and compares."""
+    from screener import __version__
+
+    return {"screener": __version__, "scikit-learn": sklearn.__version__, "spacy": spacy.__version__}
+
+
+def save_bundle(model: ScreeningModel, folder: str | Path, manifest: dict[str, Any], card: str) -> dict[str, Any]:
+    """Write `model` with its manifest (format, versions, model hash added) and model card."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, folder / MODEL_FILE, compress=3)
+    full = {
+        "format_version": FORMAT_VERSION,
+        **manifest,
+        "libraries": library_versions(),
+        "model_sha256": _sha256(folder / MODEL_FILE),
+    }
+    (folder / MANIFEST_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / CARD_FILE).write_text(card, encoding="utf-8")
+    return full
+
+
+def load_bundle(folder: str | Path) -> Bundle:
+    """Load a bundle after verifying its manifest and the model file's hash.
+
+    Raises
+    ------
+    BundleError
+        If the folder, manifest or model file is missing, the format version is unknown, or
+        the model file does not match the manifest's sha256.
+    """
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST_FILE
+    model_path = folder / MODEL_FILE
+    if not folder.is_dir():
+        raise BundleError(f"no model bundle at {folder}: expected a folder with {MODEL_FILE} and {MANIFEST_FILE}")
+    if not manifest_path.is_file() or not model_path.is_file():
+        raise BundleError(f"{folder} is not a model bundle: it needs {MODEL_FILE} and {MANIFEST_FILE}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BundleError(f"{manifest_path} is not valid JSON; the bundle is damaged") from None
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        found = manifest.get("format_version") if isinstance(manifest, dict) else None
+        raise BundleError(f"{folder}: unknown bundle format {found!r}; this screener reads {FORMAT_VERSION!r}")
+    actual = _sha256(model_path)
+    if actual != manifest.get("model_sha256"):
+        raise BundleError(
+            f"{model_path} does not match its manifest (sha256 {actual[:12]}... vs {str(manifest.get('model_sha256'))[:12]}...): "
+            "refusing to load a file that may have been altered"
+        )
+    for library, version in library_versions().items():
+        recorded = manifest.get("libraries", {}).get(library)
+        if recorded and recorded != version:
+            warnings.warn(f"bundle {folder.name} was built with {library} {recorded}; this is {version}", stacklevel=2)
+    model = joblib.load(model_path)
+    if not isinstance(model, ScreeningModel):
+        raise BundleError(f"{model_path} does not hold a screening model")
+    return Bundle(path=folder, name=manifest.get("name", folder.name), version=manifest.get("version", "0"), model=model, manifest=manifest)

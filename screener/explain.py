@@ -1,0 +1,88 @@
+"""Turn a scored ad into a `ScreeningResult`: evidence by legal element and a moderator's summary."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from screener.features import ParsedAd
+from screener.indicators import load_catalogue
+from screener.legal import legal_elements
+from screener.model import Scored
+from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
+
+__all__ = ["explain", "TOP_TERMS"]
+
+TOP_TERMS = 8
+_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
+
+
+def _level(risk: float, thresholds: dict[str, float]) -> str:
+    if risk >= thresholds["high_precision"]:
+        return "high"
+    if risk >= thresholds["high_recall"]:
+        return "medium"
+    return "low"
+
+
+def explain(
+    ad: ParsedAd,
+    scored: Scored,
+    thresholds: dict[str, float],
+    profile: str,
+    model: ModelInfo,
+    catalogue: str = "",
+    warnings: tuple[str, ...] = (),
+) -> ScreeningResult:
+    """Assemble the result of one ad."""
+    hits = tuple(replace(h, contribution=c) for h, c in zip(ad.hits, scored.hit_contributions))
+    elements = {}
+    for element in _ELEMENTS:
+        own = tuple(h for h in hits if h.element == element and not h.negated)
+        elements[element] = ElementFinding(bool(own), sum(h.contribution for h in hits if h.element == element), own)
+    children = {i.id for i in load_catalogue(catalogue or None) if i.child}
+    child_branch = any(h.indicator in children and not h.negated for h in hits) and (
+        elements["ACT"].present or elements["PURPOSE"].present
+    )
+    ranked = sorted(scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
+    terms = tuple(TermContribution(term, value) for term, value in ranked[:TOP_TERMS] if value != 0.0)
+    indicators = sum(scored.hit_contributions)
+    term_total = sum(scored.term_contributions.values())
+    breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
+    flagged = scored.risk >= thresholds[profile]
+    level = _level(scored.risk, thresholds)
+    return ScreeningResult(
+        risk=scored.risk,
+        flagged=flagged,
+        level=level,
+        ad_type=scored.ad_type,
+        elements=elements,
+        child_branch=child_branch,
+        hits=hits,
+        terms=terms,
+        score_breakdown=breakdown,
+        summary=summarize(scored.risk, level, flagged, profile, elements, child_branch),
+        model=model,
+        warnings=warnings,
+    )
+
+
+def summarize(risk: float, level: str, flagged: bool, profile: str, elements: dict[str, ElementFinding], child_branch: bool) -> str:
+    """A short note to a moderator citing the elements and quoting the evidence."""
+    legal = legal_elements()
+    parts = [f"{level.capitalize()} risk ({risk:.2f})" + ("" if flagged else f", not flagged at the {profile} profile") + "."]
+    missing = []
+    for name, finding in elements.items():
+        if not finding.present:
+            missing.append(name)
+            continue
+        strongest: IndicatorHit = max(finding.hits, key=lambda h: h.contribution)
+        sub = legal[name].sub_element(strongest.sub_element).label
+        quote = " ".join(strongest.text.split())
+        parts.append(f"{name}: {sub} — '{quote[:80]}'.")
+    if child_branch:
+        parts.append("A minor is indicated: under Art. 3(c) the means are not required.")
+    if missing and len(missing) < 3:
+        parts.append(f"No evidence of {' or '.join(missing)}.")
+    elif len(missing) == 3:
+        parts.append("No indicator of ACT, MEANS or PURPOSE found.")
+    return " ".join(parts)

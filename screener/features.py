@@ -1,0 +1,264 @@
+"""Features of an ad: indicator evidence and lexical terms, from one pass of the spaCy pipeline.
+
+`parse` turns a text into a `ParsedAd` (hits, masked lexical terms with their character spans,
+obfuscation signals); the scikit-learn transformers `IndicatorFeatures` and `LexicalTerms` read
+the same parsed ads, so each text is tokenized once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from screener._data import load_yaml
+from screener.evidence import MAX_TEXT_CHARS, Extractor
+from screener.nlp import NORMALIZED_KEY
+from screener.results import IndicatorHit
+
+__all__ = ["ParsedAd", "Parser", "IndicatorFeatures", "LexicalTerms", "terms_of", "IDENTITY_TOKEN"]
+
+IDENTITY_TOKEN = "<identity>"
+_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
+_PAIRS = (("ACT", "MEANS"), ("MEANS", "PURPOSE"), ("ACT", "PURPOSE"))
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAd:
+    """What the model needs of one ad.
+
+    Attributes
+    ----------
+    text : str
+        The text screened (after truncation).
+    hits : tuple of IndicatorHit
+        Evidence, offsets into `text`.
+    tokens : tuple of str
+        Lexical tokens (NORM, identity terms masked, punctuation and spaces dropped).
+    spans : tuple of (int, int)
+        The character span in `text` of each token.
+    signals : tuple of (str, int)
+        Obfuscation undone, by kind.
+    truncated : bool
+        The input was longer than `MAX_TEXT_CHARS`.
+    """
+
+    text: str
+    hits: tuple[IndicatorHit, ...]
+    tokens: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    signals: tuple[tuple[str, int], ...]
+    truncated: bool = False
+
+
+@lru_cache(maxsize=1)
+def identity_terms() -> frozenset[str]:
+    """Lower-case identity words (nationalities, religions, communities, names, places, languages)."""
+    data = load_yaml("identity_terms.yaml")
+    return frozenset(word.lower() for values in data.values() for value in values for word in str(value).split())
+
+
+class Parser:
+    """Turns texts into `ParsedAd` with one `Extractor` (built lazily, thread-safe)."""
+
+    def __init__(self, extractor: Extractor | None = None) -> None:
+        self.extractor = extractor or Extractor()
+
+    def __call__(self, text: str) -> ParsedAd:
+        if not isinstance(text, str):
+            raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
+        doc = self.extractor.doc(text)
+        normalized = doc.user_data[NORMALIZED_KEY]
+        identity = identity_terms()
+        tokens, spans = [], []
+        for token in doc:
+            if token.is_punct or token.is_space:
+                continue
+            norm = token.norm_
+            tokens.append(IDENTITY_TOKEN if token.lower_ in identity else norm)
+            spans.append(normalized.to_original(token.idx, token.idx + len(token)))
+        return ParsedAd(
+            text=normalized.original,
+            hits=self.extractor.hits(doc),
+            tokens=tuple(tokens),
+            spans=tuple(spans),
+            signals=tuple(sorted(normalized.signals.items())),
+            truncated=len(text) > MAX_TEXT_CHARS,
+        )
+
+    def many(self, texts: Iterable[str]) -> list[ParsedAd]:
+        """Parse many texts, in order."""
+        return [self(text) for text in texts]
+
+
+def terms_of(ad: ParsedAd) -> list[str]:
+    """The lexical terms of an ad: token unigrams and bigrams (the analyzer of `LexicalTerms`)."""
+    tokens = ad.tokens
+    return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))]
+
+
+def term_occurrences(ad: ParsedAd) -> list[tuple[str, int, int]]:
+    """Each term of `terms_of` with the character span of its occurrence, in the same order."""
+    spans = ad.spans
+    unigrams = [(t, s, e) for t, (s, e) in zip(ad.tokens, spans)]
+    bigrams = [(f"{a} {b}", spans[i][0], spans[i + 1][1]) for i, (a, b) in enumerate(zip(ad.tokens, ad.tokens[1:]))]
+    return unigrams + bigrams
+
+
+class IndicatorFeatures(TransformerMixin, BaseEstimator):
+    """Evidence features: hit counts per indicator (negated ones apart), per element, element
+    co-occurrence, youth cues, obfuscation signals.
+
+    Parameters
+    ----------
+    indicators : sequence of str
+        Indicator ids, in feature order.
+    child_indicators : sequence of str
+        Ids of indicators that suggest a minor.
+    signals : sequence of str
+        Normalizer signal names.
+    """
+
+    def __init__(self, indicators: Sequence[str] = (), child_indicators: Sequence[str] = (), signals: Sequence[str] = ()) -> None:
+        self.indicators = indicators
+        self.child_indicators = child_indicators
+        self.signals = signals
+
+    def fit(self, X, y=None):
+        """Fix the feature layout."""
+        names = [f"hit:{i}" for i in self.indicators]
+        names += [f"negated:{i}" for i in self.indicators]
+        names += [f"element:{e}" for e in _ELEMENTS]
+        names += [f"both:{a}+{b}" for a, b in _PAIRS] + ["all:ACT+MEANS+PURPOSE", "child_cue", "child:ACT+PURPOSE"]
+        names += [f"signal:{s}" for s in self.signals] + ["obfuscated"]
+        self.feature_names_ = np.array(names, dtype=object)
+        self.index_ = {name: i for i, name in enumerate(names)}
+        self.n_features_in_ = 1
+        return self
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "feature_names_")
+        return self.feature_names_
+
+    def transform(self, X) -> sp.csr_matrix:
+        """One row of features per `ParsedAd`."""
+        check_is_fitted(self, "feature_names_")
+        rows, cols, values = [], [], []
+        for row, ad in enumerate(X):
+            for name, value in self.features(ad).items():
+                column = self.index_.get(name)
+                if column is not None:
+                    rows.append(row)
+                    cols.append(column)
+                    values.append(value)
+        return sp.csr_matrix((values, (rows, cols)), shape=(len(X), len(self.feature_names_)), dtype=np.float64)
+
+    def features(self, ad: ParsedAd) -> dict[str, float]:
+        """The non-zero features of one ad, by name."""
+        found: dict[str, float] = {}
+        elements = set()
+        child = False
+        for hit in ad.hits:
+            key = f"{'negated' if hit.negated else 'hit'}:{hit.indicator}"
+            found[key] = found.get(key, 0.0) + 1.0
+            if not hit.negated:
+                elements.add(hit.element)
+                found[f"element:{hit.element}"] = found.get(f"element:{hit.element}", 0.0) + 1.0
+                child = child or hit.indicator in self.child_indicators
+        for name in [key for key in found if key.startswith(("hit:", "negated:", "element:"))]:
+            found[name] = float(np.log1p(found[name]))
+        for a, b in _PAIRS:
+            if a in elements and b in elements:
+                found[f"both:{a}+{b}"] = 1.0
+        if len(elements) == 3:
+            found["all:ACT+MEANS+PURPOSE"] = 1.0
+        if child:
+            found["child_cue"] = 1.0
+            if {"ACT", "PURPOSE"} & elements:
+                found["child:ACT+PURPOSE"] = 1.0
+        total = 0
+        for signal, count in ad.signals:
+            found[f"signal:{signal}"] = float(np.log1p(count))
+            total += count
+        if total:
+            found["obfuscated"] = 1.0
+        return found
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = False
+        tags.requires_fit = True
+        return tags
+
+
+class LexicalTerms(TransformerMixin, BaseEstimator):
+    """TF-IDF of the ad's own terms (unigrams and bigrams of masked NORM tokens).
+
+    Parameters
+    ----------
+    min_df : int
+        Ignore terms in fewer ads than this.
+    max_features : int
+        Keep at most this many terms, the most frequent.
+    """
+
+    def __init__(self, min_df: int = 3, max_features: int = 30_000) -> None:
+        self.min_df = min_df
+        self.max_features = max_features
+
+    def fit(self, X, y=None):
+        """Learn the vocabulary and inverse document frequencies."""
+        document_frequency: dict[str, int] = {}
+        for ad in X:
+            for term in set(terms_of(ad)):
+                document_frequency[term] = document_frequency.get(term, 0) + 1
+        kept = [t for t, df in document_frequency.items() if df >= self.min_df]
+        kept.sort(key=lambda t: (-document_frequency[t], t))
+        kept = sorted(kept[: self.max_features])
+        n = len(X)
+        self.vocabulary_ = {term: i for i, term in enumerate(kept)}
+        self.idf_ = np.array([np.log((1 + n) / (1 + document_frequency[t])) + 1.0 for t in kept])
+        self.n_features_in_ = 1
+        return self
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vocabulary_")
+        return np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
+
+    def weights(self, ad: ParsedAd) -> dict[int, float]:
+        """Sublinear TF-IDF, L2-normalized, of one ad: column -> value."""
+        counts: dict[int, int] = {}
+        vocabulary = self.vocabulary_
+        for term in terms_of(ad):
+            column = vocabulary.get(term)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return {}
+        values = {c: (1.0 + np.log(n)) * self.idf_[c] for c, n in counts.items()}
+        norm = float(np.sqrt(sum(v * v for v in values.values())))
+        return {c: v / norm for c, v in values.items()}
+
+    def transform(self, X) -> sp.csr_matrix:
+        """One TF-IDF row per `ParsedAd`."""
+        check_is_fitted(self, "vocabulary_")
+        rows, cols, values = [], [], []
+        for row, ad in enumerate(X):
+            for column, value in self.weights(ad).items():
+                rows.append(row)
+                cols.append(column)
+                values.append(value)
+        return sp.csr_matrix((values, (rows, cols)), shape=(len(X), len(self.vocabulary_)), dtype=np.float64)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = False
+        tags.requires_fit = True
+        return tags

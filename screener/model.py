@@ -1,0 +1,266 @@
+"""The screening model: a scikit-learn Pipeline over parsed ads, and its exact scorer.
+
+``parse`` (spaCy pipeline, once per text) -> ``features`` (indicator evidence + lexical TF-IDF)
+-> ``classifier`` (logistic regression with sigmoid calibration fitted out-of-fold and
+``ensemble=False``, so that one linear model remains to explain). `ScreeningModel.score` recomputes
+the same logit by hand for one ad in well under a millisecond and splits it into contributions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, precision_recall_curve
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from screener.evidence import Extractor
+from screener.features import IndicatorFeatures, LexicalTerms, Parser, ParsedAd, term_occurrences
+from screener.indicators import load_catalogue
+from screener.normalize import SIGNALS
+
+__all__ = ["ParseAds", "make_pipeline", "ScreeningModel", "Scored", "train", "PROFILES", "AD_TYPES"]
+
+PROFILES = ("balanced", "high_precision", "high_recall")
+AD_TYPES = ("job", "dating", "marriage")
+_OTHER_BELOW = 0.5  # ad type "other" when no type is this likely
+
+
+@lru_cache(maxsize=4)
+def _parser(catalogue: str) -> Parser:
+    return Parser(Extractor(catalogue))
+
+
+class ParseAds(TransformerMixin, BaseEstimator):
+    """Texts -> `ParsedAd` list, with the project's spaCy pipeline (built once per process).
+
+    Parameters
+    ----------
+    catalogue : str
+        A catalogue folder; the shipped catalogue when empty.
+    """
+
+    def __init__(self, catalogue: str = "") -> None:
+        self.catalogue = catalogue
+
+    def fit(self, X, y=None):
+        """Nothing to learn."""
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X) -> list[ParsedAd]:
+        """Parse each text."""
+        return _parser(self.catalogue).many(list(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = False
+        return tags
+
+
+def make_pipeline(catalogue: str = "", seed: int = 0, C: float = 1.0) -> Pipeline:
+    """The unfitted screening Pipeline."""
+    indicators = load_catalogue(catalogue or None)
+    features = FeatureUnion(
+        [
+            ("indicators", IndicatorFeatures([i.id for i in indicators], [i.id for i in indicators if i.child], list(SIGNALS))),
+            ("lexical", LexicalTerms()),
+        ]
+    )
+    classifier = CalibratedClassifierCV(
+        LogisticRegression(C=C, max_iter=5000, random_state=seed),
+        method="sigmoid",
+        cv=StratifiedKFold(5, shuffle=True, random_state=seed),
+        ensemble=False,
+    )
+    return Pipeline([("parse", ParseAds(catalogue)), ("features", features), ("classifier", classifier)])
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The logit of one ad split into contributions."""
+
+    logit: float
+    risk: float
+    intercept: float
+    hit_contributions: tuple[float, ...]
+    term_contributions: dict[str, float]
+    signals: float
+    ad_type: str
+
+
+class ScreeningModel:
+    """A fitted screening pipeline with its ad-type head and threshold profiles.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        Fitted `make_pipeline`.
+    type_head : LogisticRegression or None
+        Multinomial ad-type classifier on the lexical features.
+    thresholds : dict
+        Profile name -> risk threshold.
+    """
+
+    def __init__(self, pipeline: Pipeline, type_head: LogisticRegression | None, thresholds: dict[str, float]) -> None:
+        self.pipeline = pipeline
+        self.type_head = type_head
+        self.thresholds = thresholds
+        calibrated = pipeline.named_steps["classifier"].calibrated_classifiers_[0]
+        self._coef = calibrated.estimator.coef_[0]
+        self._intercept = float(calibrated.estimator.intercept_[0])
+        self._a = float(calibrated.calibrators[0].a_)
+        self._b = float(calibrated.calibrators[0].b_)
+        union = pipeline.named_steps["features"]
+        self._indicators: IndicatorFeatures = union.transformer_list[0][1]
+        self._lexical: LexicalTerms = union.transformer_list[1][1]
+        self._offset = len(self._indicators.feature_names_)
+        self._terms = self._lexical.get_feature_names_out()
+
+    @property
+    def catalogue(self) -> str:
+        """The catalogue folder the model was trained with ("" for the shipped one)."""
+        return self.pipeline.named_steps["parse"].catalogue
+
+    def parse(self, text: str) -> ParsedAd:
+        """Parse one text with the model's pipeline."""
+        return _parser(self.catalogue)(text)
+
+    def risk_of(self, logit: float) -> float:
+        """The calibrated risk: a monotone (increasing) function of the logit."""
+        z = self._a * logit + self._b
+        return 1.0 / (1.0 + math.exp(z)) if z > -700 else 1.0
+
+    def score(self, ad: ParsedAd) -> Scored:
+        """Score one parsed ad by hand, with exact contributions (same maths as the Pipeline)."""
+        hit_parts = [0.0] * len(ad.hits)
+        signals = 0.0
+        index = self._indicators.index_
+        for name, value in self._indicators.features(ad).items():
+            column = index.get(name)
+            if column is None:
+                continue
+            contribution = float(self._coef[column]) * value
+            if name.startswith("signal:") or name == "obfuscated":
+                signals += contribution
+                continue
+            owners = self._owners(ad, name)
+            for owner in owners:
+                hit_parts[owner] += contribution / len(owners)
+        weights = self._lexical.weights(ad)
+        occurrences = term_occurrences(ad)
+        counts: dict[int, int] = {}
+        vocabulary = self._lexical.vocabulary_
+        located = []
+        for term, start, end in occurrences:
+            column = vocabulary.get(term)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+                located.append((term, column, start, end))
+        term_parts: dict[str, float] = {}
+        for term, column, start, end in located:
+            contribution = float(self._coef[self._offset + column]) * weights[column] / counts[column]
+            owner = next((i for i, h in enumerate(ad.hits) if h.start <= start and end <= h.end), None)
+            if owner is None:
+                term_parts[term] = term_parts.get(term, 0.0) + contribution
+            else:
+                hit_parts[owner] += contribution
+        logit = self._intercept + sum(hit_parts) + sum(term_parts.values()) + signals
+        return Scored(
+            logit=logit,
+            risk=self.risk_of(logit),
+            intercept=self._intercept,
+            hit_contributions=tuple(hit_parts),
+            term_contributions=term_parts,
+            signals=signals,
+            ad_type=self._ad_type(weights),
+        )
+
+    def _owners(self, ad: ParsedAd, name: str) -> list[int]:
+        """The hits an indicator feature is credited to."""
+        kind, _, what = name.partition(":")
+        live = [i for i, h in enumerate(ad.hits) if not h.negated]
+        if kind == "hit":
+            return [i for i in live if ad.hits[i].indicator == what]
+        if kind == "negated":
+            return [i for i, h in enumerate(ad.hits) if h.negated and h.indicator == what]
+        if kind == "element":
+            return [i for i in live if ad.hits[i].element == what]
+        if kind in ("both", "all"):
+            elements = set(what.split("+"))
+            return [i for i in live if ad.hits[i].element in elements]
+        if kind == "child_cue":
+            return [i for i in live if ad.hits[i].indicator in self._indicators.child_indicators]
+        if kind == "child":
+            return [i for i in live if ad.hits[i].indicator in self._indicators.child_indicators or ad.hits[i].element in ("ACT", "PURPOSE")]
+        return live
+
+    def _ad_type(self, weights: dict[int, float]) -> str:
+        if self.type_head is None or not weights:
+            return "other"
+        row = np.zeros((1, len(self._terms)))
+        for column, value in weights.items():
+            row[0, column] = value
+        probabilities = self.type_head.predict_proba(row)[0]
+        best = int(np.argmax(probabilities))
+        return str(self.type_head.classes_[best]) if probabilities[best] >= _OTHER_BELOW else "other"
+
+
+def _thresholds(y: np.ndarray, risk: np.ndarray) -> dict[str, float]:
+    """balanced: best F1; high_precision: lowest threshold with precision >= 0.9;
+    high_recall: highest threshold with recall >= 0.95 (on the data given, usually dev)."""
+    precision, recall, cuts = precision_recall_curve(y, risk)
+    precision, recall = precision[:-1], recall[:-1]
+    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+    balanced = float(cuts[int(np.argmax(f1))])
+    precise = [c for c, p in zip(cuts, precision) if p >= 0.9]
+    recalled = [c for c, r in zip(cuts, recall) if r >= 0.95]
+    return {
+        "balanced": balanced,
+        "high_precision": float(min(precise)) if precise else float(cuts.max()),
+        "high_recall": float(max(recalled)) if recalled else float(cuts.min()),
+    }
+
+
+def train(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    ad_types: Sequence[str] | None = None,
+    dev_texts: Sequence[str] | None = None,
+    dev_labels: Sequence[int] | None = None,
+    seed: int = 0,
+    catalogue: str = "",
+) -> ScreeningModel:
+    """Fit the screening model; threshold profiles come from dev (out-of-fold train risks without dev).
+
+    The same data and seed give the same model.
+    """
+    pipeline = make_pipeline(catalogue, seed)
+    y = np.asarray(labels, dtype=int)
+    pipeline.fit(list(texts), y)
+    type_head = None
+    if ad_types is not None:
+        lexical = pipeline.named_steps["features"].transformer_list[1][1]
+        parsed = pipeline.named_steps["parse"].transform(list(texts))
+        type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(lexical.transform(parsed), list(ad_types))
+    model = ScreeningModel(pipeline, type_head, {})
+    if dev_texts is not None and dev_labels is not None:
+        risk = model.pipeline.predict_proba(list(dev_texts))[:, 1]
+        model.thresholds.update(_thresholds(np.asarray(dev_labels, dtype=int), risk))
+    else:
+        model.thresholds.update({"balanced": 0.5, "high_precision": 0.8, "high_recall": 0.2})
+    return model
+
+
+def f1_at(y: Sequence[int], risk: Sequence[float], threshold: float) -> float:
+    """F1 of flagging ``risk >= threshold``."""
+    return float(f1_score(np.asarray(y), np.asarray(risk) >= threshold, zero_division=0))

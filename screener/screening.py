@@ -1,0 +1,135 @@
+"""The public screening API: `screen`, `screen_batch`, `Screener`, `load_model`."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from screener.bundle import Bundle, BundleError, load_bundle
+from screener.evidence import MAX_TEXT_CHARS
+from screener.explain import explain
+from screener.model import PROFILES
+from screener.results import ModelInfo, ScreeningResult
+
+__all__ = ["DEFAULT_MODEL", "Screener", "load_model", "screen", "screen_batch"]
+
+#: The shipped model; the environment variable SCREENER_MODEL points elsewhere.
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def load_model(path: str | Path | None = None) -> Bundle:
+    """Load a model bundle (verified before unpickling; see `screener.bundle`).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A bundle folder; ``$SCREENER_MODEL`` or the shipped ``models/default`` when omitted.
+    """
+    folder = Path(path) if path is not None else Path(os.environ.get("SCREENER_MODEL", DEFAULT_MODEL))
+    return load_bundle(folder)
+
+
+class Screener:
+    """Screens ads with one model; loads it on first use; safe to share between threads.
+
+    Parameters
+    ----------
+    model : str, Path or Bundle, optional
+        A bundle folder or a loaded bundle; the default model when omitted.
+    profile : str
+        Threshold profile: "balanced" (default), "high_precision" or "high_recall".
+    """
+
+    def __init__(self, model: str | Path | Bundle | None = None, profile: str = "balanced") -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+        self.profile = profile
+        self._source = model
+        self._bundle: Bundle | None = model if isinstance(model, Bundle) else None
+        self._lock = threading.Lock()
+
+    @property
+    def bundle(self) -> Bundle:
+        """The loaded bundle."""
+        if self._bundle is None:
+            with self._lock:
+                if self._bundle is None:
+                    self._bundle = load_model(self._source)  # type: ignore[arg-type]
+        return self._bundle
+
+    def screen(self, text: str, *, profile: str | None = None) -> ScreeningResult:
+        """Screen one ad; see `screen`."""
+        if not isinstance(text, str):
+            raise TypeError(f"screen() expects the ad text as a str, got {type(text).__name__}")
+        profile = profile or self.profile
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+        bundle = self.bundle
+        warnings: list[str] = []
+        if not text.strip():
+            warnings.append("empty text")
+        if len(text) > MAX_TEXT_CHARS:
+            warnings.append(f"truncated at {MAX_TEXT_CHARS} characters")
+        ad = bundle.model.parse(text)
+        scored = bundle.model.score(ad)
+        result = explain(ad, scored, bundle.model.thresholds, profile, ModelInfo(bundle.name, bundle.version), bundle.model.catalogue, tuple(warnings))
+        if not text.strip():
+            return ScreeningResult(**{**{f: getattr(result, f) for f in result.__dataclass_fields__}, "flagged": False, "level": "low"})
+        return result
+
+    def screen_batch(self, texts: Iterable[str], *, profile: str | None = None) -> list[ScreeningResult]:
+        """Screen many ads, in order."""
+        return [self.screen(text, profile=profile) for text in texts]
+
+
+_default: Screener | None = None
+_default_lock = threading.Lock()
+
+
+def _screener(model: str | Path | Bundle | None) -> Screener:
+    global _default
+    if model is not None:
+        return Screener(model)
+    with _default_lock:
+        if _default is None:
+            _default = Screener()
+    return _default
+
+
+def screen(text: str, *, model: str | Path | Bundle | None = None, profile: str | None = None) -> ScreeningResult:
+    """Screen one ad for indicators of trafficking recruitment.
+
+    Parameters
+    ----------
+    text : str
+        The ad as the moderator sees it. Longer than `MAX_TEXT_CHARS` is cut there, with a
+        warning; an empty text gives an unflagged result with a warning.
+    model : str, Path or Bundle, optional
+        A model bundle; the default model when omitted.
+    profile : str, optional
+        "balanced" (default), "high_precision" or "high_recall".
+
+    Returns
+    -------
+    ScreeningResult
+        A calibrated risk with the evidence and a summary: a suspicion for a person to review,
+        never a verdict.
+
+    Raises
+    ------
+    TypeError
+        If `text` is not a str.
+    BundleError
+        If the model bundle is missing or fails verification.
+    """
+    return _screener(model).screen(text, profile=profile)
+
+
+def screen_batch(texts: Iterable[str], *, model: str | Path | Bundle | None = None, profile: str | None = None) -> list[ScreeningResult]:
+    """Screen many ads; a list of `ScreeningResult` in input order."""
+    return _screener(model).screen_batch(texts, profile=profile)
+
+
+__all__ += ["BundleError"]
