@@ -7,7 +7,8 @@ from screener.errors import CatalogueError, InputError, ScreenerError
 from screener.evidence import MAX_TEXT_CHARS, Extractor, extract
 from screener.indicators import Catalogue, Indicator, load_catalogue
 from screener.normalize import NormalizedText, normalize
-from screener.results import IndicatorHit
+from screener.results import ElementFinding, IndicatorHit, ScreeningResult
+from screener.screening import Screener, load_model, screen, screen_batch
 
 __version__ = "0.1.0"
 
@@ -22,7 +23,13 @@ __all__ = [
     "NormalizedText",
     "ScreenerError",
     "__version__",
+    "ElementFinding",
+    "Screener",
+    "ScreeningResult",
     "extract",
     "load_catalogue",
+    "load_model",
     "normalize",
+    "screen",
+    "screen_batch",
 ]

@@ -194,6 +194,96 @@ def corpus_baseline(
         typer.echo(f"ROC-AUC {auc:.3f}  {name}")
 
 
+@app.command("train")
+def train_command(
+    data: Path = typer.Option(..., "--data", help="Labelled training CSV (columns text and label; ad_type optional)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the model bundle into."),
+    dev: Optional[Path] = typer.Option(None, "--dev", help="Labelled CSV for threshold profiles and the model card's metrics."),
+    text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
+    label_column: str = typer.Option("label", "--label-column", help="The column holding the 0/1 label."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same data and seed give the same model."),
+    name: str = typer.Option("screener-model", "--name", help="Model name recorded in the bundle."),
+    version: str = typer.Option("1", "--version", help="Model version recorded in the bundle."),
+) -> None:
+    """Train a screening model on any labelled CSV and write a verified bundle."""
+    from screener.training import train_bundle
+
+    manifest = train_bundle(data, out, dev, text_column, label_column, seed, name, version)
+    dev_metrics = manifest.get("metrics", {}).get("dev")
+    if dev_metrics and dev_metrics.get("roc_auc") is not None:
+        typer.echo(f"dev ROC-AUC {dev_metrics['roc_auc']:.3f}, balanced F1 {dev_metrics['profiles']['balanced']['f1']:.3f}")
+    typer.echo(f"wrote {out} (model sha256 {manifest['model_sha256'][:12]}...)")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    model: Path = typer.Option(..., "--model", help="A model bundle folder."),
+    data: Path = typer.Option(..., "--data", help="Labelled CSV (text, label; ad_type, difficulty, elements, spans optional)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write metrics.json into."),
+    text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
+    label_column: str = typer.Option("label", "--label-column", help="The column holding the 0/1 label."),
+) -> None:
+    """Measure a model on a labelled file; writes metrics.json."""
+    import pandas as pd
+
+    from screener.evaluate import metrics
+    from screener.screening import load_model
+
+    if not data.is_file():
+        _fail(f"--data {data} does not exist or is not a file")
+    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
+    missing = [c for c in (text_column, label_column) if c not in frame.columns]
+    if missing:
+        _fail(f"no column(s) {', '.join(missing)} in {data}; columns: {', '.join(frame.columns)}")
+    figures = metrics(load_model(model), frame, text_column, label_column)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    balanced = figures["profiles"]["balanced"]
+    auc = figures["roc_auc"]
+    typer.echo(f"ROC-AUC {auc:.3f}" if auc is not None else "ROC-AUC n/a (one class)")
+    typer.echo(f"balanced: precision {balanced['precision']:.3f} recall {balanced['recall']:.3f} F1 {balanced['f1']:.3f}")
+    typer.echo(f"wrote {out / 'metrics.json'}")
+
+
+_COLOURS = {"ACT": typer.colors.CYAN, "MEANS": typer.colors.YELLOW, "PURPOSE": typer.colors.MAGENTA}
+
+
+@app.command("screen")
+def screen_command(
+    text: str = typer.Argument(..., help="The ad text, or - to read it from standard input."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A model bundle folder (default: models/default)."),
+    profile: str = typer.Option("balanced", "--profile", help="Threshold profile: balanced, high_precision or high_recall."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Screen one ad: risk, evidence highlighted by legal element, and a summary."""
+    from screener.model import PROFILES
+    from screener.screening import Screener
+
+    if profile not in PROFILES:
+        _fail(f"--profile {profile!r} is not a profile; use one of {', '.join(PROFILES)}")
+    if text == "-":
+        text = sys.stdin.read()
+    result = Screener(model, profile=profile).screen(text)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(typer.style(result.summary, bold=True))
+    pieces, position = [], 0
+    for hit in sorted((h for h in result.hits if not h.negated), key=lambda h: h.start):
+        if hit.start < position:
+            continue
+        pieces.append(text[position : hit.start])
+        pieces.append(typer.style(text[hit.start : hit.end], fg=_COLOURS[hit.element], underline=True))
+        position = hit.end
+    pieces.append(text[position:])
+    typer.echo("".join(pieces))
+    for hit in result.hits:
+        mark = " (negated)" if hit.negated else ""
+        typer.echo(f"  {hit.element:<8} {hit.label:<45} {hit.contribution:+.2f}  {hit.text!r}{mark}")
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
 def main() -> None:
     """Entry point of the console script; maps errors to exit codes without tracebacks."""
     try:

@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score, precision_recall_curve
+from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -216,14 +216,19 @@ class ScreeningModel:
 
 
 def _thresholds(y: np.ndarray, risk: np.ndarray) -> dict[str, float]:
-    """balanced: best F1; high_precision: lowest threshold with precision >= 0.9;
-    high_recall: highest threshold with recall >= 0.95 (on the data given, usually dev)."""
+    """Profiles from labelled risks (usually dev).
+
+    balanced: the lowest threshold whose F1 is within 0.01 of the best (synthetic dev sets often
+    separate perfectly over a wide range; the low end of that plateau keeps recall on harder,
+    real ads); high_precision: the lowest threshold at or above balanced with precision >= 0.9;
+    high_recall: the highest threshold at or below balanced with recall >= 0.95.
+    """
     precision, recall, cuts = precision_recall_curve(y, risk)
     precision, recall = precision[:-1], recall[:-1]
     f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
-    balanced = float(cuts[int(np.argmax(f1))])
-    precise = [c for c, p in zip(cuts, precision) if p >= 0.9]
-    recalled = [c for c, r in zip(cuts, recall) if r >= 0.95]
+    balanced = float(cuts[f1 >= f1.max() - 0.01].min())
+    precise = [c for c, p in zip(cuts, precision) if p >= 0.9 and c >= balanced]
+    recalled = [c for c, r in zip(cuts, recall) if r >= 0.95 and c <= balanced]
     return {
         "balanced": balanced,
         "high_precision": float(min(precise)) if precise else float(cuts.max()),
@@ -259,8 +264,3 @@ def train(
     else:
         model.thresholds.update({"balanced": 0.5, "high_precision": 0.8, "high_recall": 0.2})
     return model
-
-
-def f1_at(y: Sequence[int], risk: Sequence[float], threshold: float) -> float:
-    """F1 of flagging ``risk >= threshold``."""
-    return float(f1_score(np.asarray(y), np.asarray(risk) >= threshold, zero_division=0))

@@ -1,0 +1,142 @@
+"""Train a screening model from labelled CSV files into a bundle with manifest and model card."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from screener.bundle import Bundle, save_bundle
+from screener.corpus.baseline import read_split
+from screener.errors import InputError
+from screener.evaluate import metrics
+from screener.indicators import load_catalogue
+from screener.model import train
+
+__all__ = ["train_bundle", "model_card"]
+
+
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def train_bundle(
+    data: str | Path,
+    out: str | Path,
+    dev: str | Path | None = None,
+    text_column: str = "text",
+    label_column: str = "label",
+    seed: int = 0,
+    name: str = "screener-model",
+    version: str = "1",
+) -> dict[str, Any]:
+    """Train on `data` (thresholds from `dev` when given), write the bundle to `out`; return its manifest.
+
+    Any labelled CSV works; an ``ad_type`` column trains the ad-type head, and ``ad_type`` /
+    ``difficulty`` columns break the dev metrics down. The same files and seed give the same model.
+    """
+    data, out = Path(data), Path(out)
+    import pandas as pd
+
+    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
+    train_frame = read_split(data, text_column, label_column)
+    if train_frame["label"].nunique() < 2:
+        raise InputError(f"{data} needs both labels 0 and 1 to train; found only {train_frame['label'].unique().tolist()}")
+    ad_types = frame["ad_type"].tolist() if "ad_type" in frame.columns else None
+    dev_frame = read_split(dev, text_column, label_column) if dev is not None else None
+    model = train(
+        train_frame["text"].tolist(),
+        train_frame["label"].tolist(),
+        ad_types,
+        dev_frame["text"].tolist() if dev_frame is not None else None,
+        dev_frame["label"].tolist() if dev_frame is not None else None,
+        seed=seed,
+    )
+    manifest: dict[str, Any] = {
+        "name": name,
+        "version": version,
+        "seed": seed,
+        "catalogue_version": load_catalogue().version,
+        "training_data": {"file": data.name, "sha256": _file_sha256(data), "rows": int(len(train_frame))},
+        "thresholds": model.thresholds,
+    }
+    if dev is not None:
+        manifest["dev_data"] = {"file": Path(dev).name, "sha256": _file_sha256(Path(dev))}
+    if dev is not None:
+        dev_full = pd.read_csv(dev, dtype=str, keep_default_na=False)
+        manifest["metrics"] = {"dev": metrics(Bundle(out, name, version, model, manifest), dev_full, text_column, label_column)}
+    return save_bundle(model, out, manifest, model_card(manifest))
+
+
+def _figure(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def model_card(manifest: dict[str, Any]) -> str:
+    """The model card, from the manifest and its dev metrics."""
+    dev = manifest.get("metrics", {}).get("dev", {})
+    rows = []
+    for group in ("by_ad_type", "by_difficulty"):
+        for value, figures in dev.get(group, {}).items():
+            balanced = figures["profiles"]["balanced"]
+            rows.append(f"| {group[3:]}={value} | {figures['n']} | {_figure(figures.get('roc_auc'))} | {_figure(balanced['recall'])} | {_figure(balanced['false_positive_rate'])} |")
+    table = "\n".join(rows) or "| (no dev data) | | | | |"
+    profiles = "\n".join(f"| {p} | {t:.4f} |" for p, t in manifest["thresholds"].items())
+    return f"""# Model card: {manifest['name']} {manifest['version']}
+
+## Intended use
+
+Decision support for content moderators, analysts and researchers who screen online job, dating
+and marriage ads for indicators of the "fishing" pattern of trafficking recruitment. Every score
+comes with the evidence that produced it. **A flag is a suspicion for a person to review, never a
+verdict** about an ad or a person; do not act on a score alone.
+
+Not intended for: automatic removal or reporting without review, judging individuals, estimating
+prevalence, or any language other than English.
+
+## Training
+
+- Data: `{manifest['training_data']['file']}` ({manifest['training_data']['rows']} rows, sha256
+  `{manifest['training_data']['sha256'][:16]}...`), seed {manifest['seed']}.
+- Features: indicator evidence from catalogue `{manifest['catalogue_version']}` (hit counts,
+  negated mentions apart, element co-occurrence, youth cues, obfuscation signals) and TF-IDF of the
+  ad's own words with identity terms (nationality, ethnicity, religion, community, names, places,
+  languages) masked, so that they cannot move the score.
+- Model: logistic regression with out-of-fold sigmoid calibration (one linear model, so every
+  contribution is exact).
+
+## Threshold profiles
+
+| profile | threshold |
+|---|---|
+{profiles}
+
+## Metrics on the dev file ({manifest.get('dev_data', {}).get('file', 'none')})
+
+ROC-AUC {_figure(dev.get('roc_auc'))}, PR-AUC {_figure(dev.get('pr_auc'))}, Brier {_figure(dev.get('brier'))},
+ECE {_figure(dev.get('ece'))}.
+
+| group | n | ROC-AUC | recall (balanced) | false-positive rate (balanced) |
+|---|---:|---:|---:|---:|
+{table}
+
+## Fairness
+
+Identity terms are masked out of the lexical features and never appear in indicator patterns; the
+training corpus draws identity values from one distribution for both labels. Residual effects
+through indicator wording (for example "girls") remain possible and must be measured with
+identity-swap tests before deployment.
+
+## Limits
+
+- Trained on synthetic ads; figures on synthetic test data overstate performance on real ads.
+  Measure on hand-written and real data (see the project's README) before relying on it.
+- English only; slang and coded language drift over time: report the model and catalogue versions
+  with every result.
+- The model sees only the ad text: no images, prices in context, account history or platform data.
+
+## Privacy
+
+The model runs locally and stores nothing beyond the outputs a user asks for. Loading a bundle
+runs code from `model.joblib`: load only bundles you trust; the manifest's sha256 is checked first.
+"""

@@ -1,0 +1,167 @@
+"""The screening model, its exact explanations, the public API contract and bundles."""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
+
+from screener import MAX_TEXT_CHARS, Screener, ScreeningResult
+from screener.bundle import BundleError, load_bundle
+from screener.corpus import write_corpus
+from screener.features import IndicatorFeatures, LexicalTerms
+from screener.model import ParseAds, make_pipeline
+from screener.training import train_bundle
+
+BANKS = str(Path(__file__).parent / "fixtures" / "banks")
+RISKY = "Escort girls wanted now, our driver will meet you at the airport. Don't tell your family, contact only on whatsapp."
+
+
+@pytest.fixture(scope="module")
+def bundle_dir(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus")
+    write_corpus(corpus, n=400, seed=3, banks=BANKS)
+    out = tmp_path_factory.mktemp("model")
+    train_bundle(corpus / "train.csv", out, dev=corpus / "dev.csv", seed=5, name="test-model", version="0.1")
+    return out
+
+
+@pytest.fixture(scope="module")
+def screener(bundle_dir):
+    return Screener(bundle_dir)
+
+
+def test_parts_add_up_to_the_logit_and_match_the_pipeline(screener):
+    model = screener.bundle.model
+    texts = [RISKY, "ordinary detail number one about the job, reply here", "ᴡᴇɪʀᴅ ✈️ text", ""]
+    pipeline_risk = model.pipeline.predict_proba(texts)[:, 1]
+    pipeline_logit = model.pipeline.named_steps["classifier"].calibrated_classifiers_[0].estimator.decision_function(
+        model.pipeline[:-1].transform(texts)
+    )
+    for text, risk, logit in zip(texts, pipeline_risk, pipeline_logit):
+        result = screener.screen(text)
+        parts = result.score_breakdown
+        assert parts.intercept + parts.indicators + parts.terms + parts.signals == pytest.approx(parts.logit, abs=1e-12)
+        assert parts.logit == pytest.approx(logit, abs=1e-9)
+        assert result.risk == pytest.approx(risk, abs=1e-9)
+        assert parts.indicators == pytest.approx(sum(h.contribution for h in result.hits), abs=1e-12)
+        for name, finding in result.elements.items():
+            own = [h.contribution for h in result.hits if h.element == name]
+            assert finding.contribution == pytest.approx(sum(own), abs=1e-12)
+
+
+def test_risk_is_monotone_in_the_logit(screener):
+    model = screener.bundle.model
+    logits = np.linspace(-10, 10, 41)
+    risks = [model.risk_of(x) for x in logits]
+    assert all(a <= b for a, b in zip(risks, risks[1:]))
+
+
+def test_risky_ad_is_flagged_with_evidence_by_element(screener):
+    result = screener.screen(RISKY)
+    assert result.flagged and result.level in ("medium", "high")
+    present = {name for name, finding in result.elements.items() if finding.present}
+    assert {"ACT", "MEANS", "PURPOSE"} <= present
+    assert "ACT:" in result.summary and "'" in result.summary
+    for hit in result.hits:
+        assert RISKY[hit.start : hit.end] == hit.text
+
+
+def test_result_round_trips_through_json(screener):
+    result = screener.screen(RISKY)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert ScreeningResult.from_dict(data) == result
+    assert set(data) == {"risk", "flagged", "level", "ad_type", "elements", "child_branch", "hits", "terms", "score_breakdown", "summary", "model", "warnings"}
+    assert set(data["elements"]) == {"ACT", "MEANS", "PURPOSE"}
+    assert data["model"] == {"name": "test-model", "version": "0.1"}
+
+
+def test_bad_input(screener):
+    for bad in (None, 3, b"text"):
+        with pytest.raises(TypeError, match="str"):
+            screener.screen(bad)
+    empty = screener.screen("   ")
+    assert not empty.flagged and empty.warnings == ("empty text",)
+    long = screener.screen("escorts wanted now " * (MAX_TEXT_CHARS // 10))
+    assert f"truncated at {MAX_TEXT_CHARS} characters" in long.warnings
+    with pytest.raises(ValueError, match="profile"):
+        screener.screen("x", profile="lenient")
+
+
+def test_profiles_order_and_change_the_flag(screener):
+    thresholds = screener.bundle.model.thresholds
+    assert thresholds["high_recall"] <= thresholds["balanced"] <= thresholds["high_precision"]
+    result = screener.screen(RISKY, profile="high_recall")
+    assert result.flagged
+
+
+def test_batch_equals_one_by_one(screener):
+    texts = [RISKY, "reply here", ""]
+    assert screener.screen_batch(texts) == [screener.screen(t) for t in texts]
+
+
+def test_same_data_and_seed_give_the_same_model(bundle_dir, tmp_path):
+    manifest = json.loads((bundle_dir / "manifest.json").read_text())
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, n=400, seed=3, banks=BANKS)
+    again = train_bundle(corpus / "train.csv", tmp_path / "model", dev=corpus / "dev.csv", seed=5, name="test-model", version="0.1")
+    first = load_bundle(bundle_dir).model
+    second = load_bundle(tmp_path / "model").model
+    assert np.array_equal(first._coef, second._coef) and again["thresholds"] == manifest["thresholds"]
+
+
+def test_pipeline_clones_and_pickles(screener):
+    pipeline = screener.bundle.model.pipeline
+    assert clone(pipeline).get_params()["parse__catalogue"] == ""
+    restored = pickle.loads(pickle.dumps(pipeline))
+    assert np.allclose(restored.predict_proba([RISKY]), pipeline.predict_proba([RISKY]))
+
+
+@pytest.mark.parametrize("estimator", [ParseAds(), IndicatorFeatures(), LexicalTerms()], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "check", [check_no_attributes_set_in_init, check_parameters_default_constructible, check_get_params_invariance, check_set_params], ids=lambda c: c.__name__
+)
+def test_text_transformers_follow_the_estimator_contract(estimator, check):
+    check(type(estimator).__name__, estimator)
+
+
+def test_unfitted_transformers_refuse_to_transform():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        LexicalTerms().transform([])
+    with pytest.raises(NotFittedError):
+        IndicatorFeatures().transform([])
+    assert make_pipeline().named_steps["classifier"].method == "sigmoid"
+
+
+def test_bundle_verification(bundle_dir, tmp_path):
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle_dir, copy)
+    with (copy / "model.joblib").open("ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(BundleError, match="does not match its manifest"):
+        load_bundle(copy)
+    shutil.copytree(bundle_dir, tmp_path / "foreign")
+    manifest = json.loads((tmp_path / "foreign" / "manifest.json").read_text())
+    manifest["format_version"] = "other/9"
+    (tmp_path / "foreign" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match="unknown bundle format"):
+        load_bundle(tmp_path / "foreign")
+    with pytest.raises(BundleError, match="no model bundle"):
+        load_bundle(tmp_path / "missing")
+    card = (bundle_dir / "MODEL_CARD.md").read_text()
+    assert "never a" in card and "## Limits" in card and "## Fairness" in card
+    assert math.isfinite(json.loads((bundle_dir / "manifest.json").read_text())["metrics"]["dev"]["brier"])
