@@ -8,7 +8,9 @@ CORPUS := corpora/synthetic-v1
 CORPUS_SEED := 20261129
 CORPUS_N := 24000
 
-.PHONY: demo test bench corpus clean
+MODEL := models/default
+
+.PHONY: demo test bench corpus model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,13 +19,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/screener extract --csv corpora/examples/ads.csv --id-column id
+	$(BIN)/screener screen --csv corpora/examples/ads.csv --id-column id
+	$(BIN)/screener screen "Girls 18-25 wanted for hostess work abroad. We pay your flight; the cost is deducted from your first salaries. Contact only on WhatsApp."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 corpus: $(STAMP)
 	$(BIN)/screener corpus generate --out $(CORPUS) --n $(CORPUS_N) --seed $(CORPUS_SEED) --compress
+
+model: $(STAMP)
+	$(BIN)/screener train --data $(CORPUS)/train.csv.gz --dev $(CORPUS)/dev.csv.gz --out $(MODEL) --seed 0 --name default --version 1
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py

@@ -108,6 +108,14 @@ def load_bundle(folder: str | Path) -> Bundle:
         recorded = manifest.get("libraries", {}).get(library)
         if recorded and recorded != version:
             warnings.warn(f"bundle {folder.name} was built with {library} {recorded}; this is {version}", stacklevel=2)
+    from screener.indicators import load_catalogue
+
+    catalogue = load_catalogue().version
+    if manifest.get("catalogue_version") not in (None, catalogue):
+        warnings.warn(
+            f"bundle {folder.name} was trained with catalogue {manifest['catalogue_version']}; this is {catalogue}: retrain it",
+            stacklevel=2,
+        )
     model = joblib.load(model_path)
     if not isinstance(model, ScreeningModel):
         raise BundleError(f"{model_path} does not hold a screening model")

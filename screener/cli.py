@@ -82,6 +82,23 @@ def indicators(
         typer.echo(f"{len(selected)} of {len(loaded)} indicators (catalogue {loaded.version})", err=True)
 
 
+def _read_csv_texts(csv: Path, text_column: str, id_column: Optional[str]) -> tuple[list[str], list[str]]:
+    import pandas as pd
+
+    if not csv.is_file():
+        _fail(f"--csv {csv} does not exist or is not a file")
+    try:
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError) as error:
+        _fail(f"cannot read {csv} as UTF-8 CSV: {type(error).__name__}")
+    if text_column not in frame.columns:
+        _fail(f"no column {text_column!r} in {csv}; columns: {', '.join(map(str, frame.columns))}; use --text-column")
+    if id_column is not None and id_column not in frame.columns:
+        _fail(f"no column {id_column!r} in {csv}; columns: {', '.join(map(str, frame.columns))}; use --id-column")
+    names = frame[id_column].tolist() if id_column else [str(n) for n in range(1, len(frame) + 1)]
+    return names, frame[text_column].tolist()
+
+
 @app.command()
 def extract(
     text: Optional[str] = typer.Argument(None, help="One ad text. Omit it and give --csv to read a file."),
@@ -98,18 +115,7 @@ def extract(
     if (text is None) == (csv is None):
         _fail("give either one ad TEXT or --csv FILE")
     if csv is not None:
-        if not csv.is_file():
-            _fail(f"--csv {csv} does not exist or is not a file")
-        try:
-            frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-        except (UnicodeDecodeError, pd.errors.ParserError) as error:
-            _fail(f"cannot read {csv} as UTF-8 CSV: {type(error).__name__}")
-        if text_column not in frame.columns:
-            _fail(f"no column {text_column!r} in {csv}; columns: {', '.join(map(str, frame.columns))}; use --text-column")
-        if id_column is not None and id_column not in frame.columns:
-            _fail(f"no column {id_column!r} in {csv}; columns: {', '.join(map(str, frame.columns))}; use --id-column")
-        names = frame[id_column].tolist() if id_column else [str(n) for n in range(1, len(frame) + 1)]
-        texts = frame[text_column].tolist()
+        names, texts = _read_csv_texts(csv, text_column, id_column)
     else:
         names, texts = ["1"], [text]
     extractor = Extractor()
@@ -250,20 +256,35 @@ _COLOURS = {"ACT": typer.colors.CYAN, "MEANS": typer.colors.YELLOW, "PURPOSE": t
 
 @app.command("screen")
 def screen_command(
-    text: str = typer.Argument(..., help="The ad text, or - to read it from standard input."),
+    text: Optional[str] = typer.Argument(None, help="The ad text, or - to read it from standard input."),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="Screen every row of a CSV file and print a table."),
+    text_column: str = typer.Option("text", "--text-column", help="The CSV column holding the ad text."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="A CSV column to name rows by (default: row number)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A model bundle folder (default: models/default)."),
     profile: str = typer.Option("balanced", "--profile", help="Threshold profile: balanced, high_precision or high_recall."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Screen one ad: risk, evidence highlighted by legal element, and a summary."""
+    """Screen one ad (risk, evidence highlighted by legal element, a summary), or a CSV as a table."""
     from screener.model import PROFILES
     from screener.screening import Screener
 
     if profile not in PROFILES:
         _fail(f"--profile {profile!r} is not a profile; use one of {', '.join(PROFILES)}")
+    if (text is None) == (csv is None):
+        _fail("give either one ad TEXT (or -) or --csv FILE")
+    screener = Screener(model, profile=profile)
+    if csv is not None:
+        names, texts = _read_csv_texts(csv, text_column, id_column)
+        typer.echo(f"{'id':<8} {'risk':>5} {'flag':<4} {'level':<6} {'type':<8} {'elements':<18} summary")
+        for name, result in zip(names, screener.screen_batch(texts)):
+            elements = "+".join(e for e, f in result.elements.items() if f.present) or "-"
+            flag = "YES" if result.flagged else ""
+            summary = result.summary if len(result.summary) <= 70 else result.summary[:67] + "..."
+            typer.echo(f"{str(name)[:8]:<8} {result.risk:5.2f} {flag:<4} {result.level:<6} {result.ad_type:<8} {elements:<18} {summary}")
+        return
     if text == "-":
         text = sys.stdin.read()
-    result = Screener(model, profile=profile).screen(text)
+    result = screener.screen(text)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

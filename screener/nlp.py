@@ -35,6 +35,7 @@ NORMALIZED_KEY = "screener.normalized"  # doc.user_data key of the NormalizedTex
 if not Doc.has_extension("normalized"):
     Doc.set_extension("normalized", getter=lambda doc: doc.user_data.get(NORMALIZED_KEY))
 NEGATED_KEY = "screener_negated"
+NEAR_GAPS_KEY = "screener.near_gaps"  # doc.user_data: near-rule hit span -> token gaps between its sides
 if not Span.has_extension("negated"):
     Span.set_extension(
         "negated",
@@ -248,8 +249,11 @@ class IndicatorMatcher:
             value = self._literal_cache[orth] = _literal(strings[orth])
         return value
 
-    def _pair_near(self, found: dict[str, list[tuple[int, int]]]) -> None:
-        """Replace near-rule side matches in `found` by hits where both sides are close enough."""
+    def _pair_near(self, found: dict[str, list[tuple[int, int]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
+        """Replace near-rule side matches in `found` by hits where both sides are close enough.
+
+        The tokens between the two sides go to `gaps`: a negation there negates the hit.
+        """
         sides: dict[tuple[str, int], list[list[tuple[int, int]]]] = {}
         for label in [label for label in found if label in self.near]:
             indicator, number, side, _ = self.near[label]
@@ -260,7 +264,9 @@ class IndicatorMatcher:
                 for b_start, b_end in seconds:
                     gap = max(a_start, b_start) - min(a_end, b_end)
                     if 0 <= gap <= window:
-                        found.setdefault(indicator, []).append((min(a_start, b_start), max(a_end, b_end)))
+                        span = (min(a_start, b_start), max(a_end, b_end))
+                        found.setdefault(indicator, []).append(span)
+                        gaps.setdefault(span, []).append((min(a_end, b_end), max(a_start, b_start)))
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -274,7 +280,10 @@ class IndicatorMatcher:
                     continue
             found.setdefault(label, []).append((start, end))
         if self.near:
-            self._pair_near(found)
+            gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
+            self._pair_near(found, gaps)
+            if gaps:
+                doc.user_data[NEAR_GAPS_KEY] = gaps
         normalized: NormalizedText | None = doc.user_data.get(NORMALIZED_KEY)
         if normalized is not None and normalized.events and self.by_signal:
             for start, end, signal in normalized.events:
@@ -403,7 +412,13 @@ class NegationScope:
         if not hits:
             return doc
         ids = doc.to_array(NORM).tolist()
-        negated = [span for span in hits if self._negated(ids, span.start, span.end)]
+        gaps = doc.user_data.get(NEAR_GAPS_KEY, {})
+        negated = [
+            span
+            for span in hits
+            if self._negated(ids, span.start, span.end)
+            or any(self._find(ids, low, high, self.before) for low, high in gaps.get((span.start, span.end), ()))
+        ]
         if negated:
             doc.spans[NEGATED_KEY] = negated
         return doc

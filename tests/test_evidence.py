@@ -94,6 +94,7 @@ def test_near_rule_hits_span_both_parts_within_the_window():
     hit = next(h for h in MINI.extract("We offer ladies to entertain our guests.") if h.indicator == "girls_for_clients")
     assert hit.text == "ladies to entertain our guests"
     assert "girls_for_clients" not in found("ladies: please read this long notice before you meet the guests")
+    assert found("ladies will never meet guests") == {"girls_for_clients": True}  # a negation between the sides
 
 
 def test_same_indicator_hits_do_not_overlap():
