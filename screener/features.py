@@ -110,7 +110,18 @@ def term_occurrences(ad: ParsedAd) -> list[tuple[str, int, int]]:
     return unigrams + bigrams
 
 
-class IndicatorFeatures(TransformerMixin, BaseEstimator):
+class _ParsedAdsInput:
+    """Estimator tags of transformers that take a list of `ParsedAd`, not a 2-D array."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = False
+        tags.requires_fit = True
+        return tags
+
+
+class IndicatorFeatures(_ParsedAdsInput, TransformerMixin, BaseEstimator):
     """Evidence features: hit counts per indicator (negated ones apart), per element, element
     co-occurrence, youth cues, obfuscation signals.
 
@@ -189,15 +200,8 @@ class IndicatorFeatures(TransformerMixin, BaseEstimator):
             found["obfuscated"] = 1.0
         return found
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = False
-        tags.requires_fit = True
-        return tags
 
-
-class LexicalTerms(TransformerMixin, BaseEstimator):
+class LexicalTerms(_ParsedAdsInput, TransformerMixin, BaseEstimator):
     """TF-IDF of the ad's own terms (unigrams and bigrams of masked NORM tokens).
 
     Parameters
@@ -255,10 +259,3 @@ class LexicalTerms(TransformerMixin, BaseEstimator):
                 cols.append(column)
                 values.append(value)
         return sp.csr_matrix((values, (rows, cols)), shape=(len(X), len(self.vocabulary_)), dtype=np.float64)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = False
-        tags.requires_fit = True
-        return tags
