@@ -114,6 +114,7 @@ class _Tables:
     invisible: frozenset[str]
     leet: Mapping[str, str]
     leet_ambiguous: Mapping[str, str]
+    masks: frozenset[str]
     digit_words: Mapping[str, int]
     units: Mapping[str, int]
     tens: Mapping[str, int]
@@ -132,6 +133,7 @@ def _tables() -> _Tables:
         invisible=frozenset(chr(int(code, 16)) for code in data["invisible"]),
         leet=dict(data["leet"]["map"]),
         leet_ambiguous=dict(data["leet"]["ambiguous"]),
+        masks=frozenset(data["leet"]["masks"]),
         digit_words={w: v for w, v in units.items() if v < 10},
         units=units,
         tens={w: int(v) for w, v in data["number_words"]["tens"].items()},
@@ -206,8 +208,8 @@ def _beside_latin_letter(text: str, index: int) -> bool:
 _SPACED_LETTERS_HINT = re.compile(r"[ .\-_*·][A-Za-z][ .\-_*·]{1,2}[A-Za-z][ .\-_*·]")
 _SPACED_LETTERS = re.compile(r"\b[A-Za-z]([ .\-_*·]{1,2})(?:[A-Za-z]\1){1,}[A-Za-z](?![\w@])")
 _SPACED_DIGITS = re.compile(r"\d(?:[ .\-]\d){6,}(?![\w])")
-_LEET_CHARS = re.compile(r"[0-9@$!|]+")
-_LEET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@$!|")
+_LEET_CHARS = re.compile(r"[0-9@$!|*#]+")
+_LEET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@$!|*#")
 
 
 @lru_cache(maxsize=1)
@@ -299,17 +301,22 @@ def deleet_word(token: str, lexicon: frozenset[str]) -> str | None:
     if token.startswith("@") or len(token) < 3 or token.isalpha() or not any(c.isalpha() for c in token):
         return None
     tables = _tables()
-    if any(not c.isalpha() and c not in tables.leet for c in token):
+    if any(not c.isalpha() and c not in tables.leet and c not in tables.masks for c in token):
         return None
     variants = [""]
     for char in token:
-        options = [char.lower()] if char.isalpha() else [tables.leet[char]]
+        if char in tables.masks:
+            options = list("aeiou")
+        else:
+            options = [char.lower()] if char.isalpha() else [tables.leet[char]]
         if char in tables.leet_ambiguous:
             options.append(tables.leet_ambiguous[char])
-        variants = [v + option for v in variants for option in options][:16]
+        variants = [v + option for v in variants for option in options][:32]
     for variant in variants:
         if variant in lexicon:
             return variant
+    if any(c in tables.masks for c in token):
+        return None  # a masked letter is only guessed when the guess is a known word
     interior = token[0].isalpha() and token[-1].isalpha()
     if interior and len(token) >= 4 and sum(c.isalpha() for c in token) >= 2:
         return variants[0]

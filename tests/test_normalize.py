@@ -140,3 +140,11 @@ def test_obfuscated_mixtures_map_monotonically(parts):
         begin, finish = normalized.to_original(index, index + 1)
         assert last <= finish and 0 <= begin <= finish <= len(text)
         last = begin
+
+
+def test_masked_letters_resolve_only_to_known_words():
+    from screener.normalize import Normalizer
+
+    normalized = Normalizer(lexicon=["club", "work"])("cl*b w*rk, 5*3 and *** and zz*q")
+    assert normalized.text == "club work, 5*3 and *** and zz*q"
+    assert normalized.signals["leet"] == 2
