@@ -22,9 +22,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from screener._data import load_yaml
+from screener._data import data_path, load_yaml
 from screener.errors import CatalogueError
-from screener.indicators import Catalogue, expand_pattern, load_catalogue
+from screener.indicators import PLACEHOLDERS, Catalogue, load_catalogue
 from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value
 
 __all__ = ["HITS_KEY", "NEGATED_KEY", "NORMALIZED_KEY", "build_nlp", "token_class"]
@@ -208,38 +208,44 @@ class IndicatorMatcher:
     def __init__(self, nlp: Language, name: str, catalogue: str = "") -> None:
         self.name = name
         self.catalogue: Catalogue = load_catalogue(catalogue or None)
-        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        # match key -> (indicator id, ((token offset, literal), ...)) for phrases with literals
-        self.literals: dict[str, tuple[str, tuple[tuple[int, str], ...]]] = {}
+        # Each pattern compiles to a few sequences of token slots (a slot holds the NORMs its
+        # alternatives allow), not to the cartesian product of its alternatives; a PhraseMatcher
+        # finds each sequence's rarest slot (its anchor) and the rest is checked around it.
+        self.sequences: list[tuple[str, tuple[dict[int, frozenset[str] | None], ...]]] = []
+        # anchor NORM -> offset of the next rarest slot from the anchor (0: none) -> its NORM
+        # -> [(sequence, anchor)]
+        self.by_anchor: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = {}
         # near-rule side label ("id~rule~side") -> (indicator id, rule number, side, window)
         self.near: dict[str, tuple[str, int, int, int]] = {}
-        tokenize = _PhraseTokenizer(nlp)
+        compiler = _PatternCompiler(nlp)
         for indicator in self.catalogue:
-            self._add(indicator.id, indicator.phrases(), tokenize)
+            for pattern in indicator.patterns:
+                self._add(indicator.id, compiler(pattern), compiler)
             for number, rule in enumerate(indicator.near):
                 for side, pattern in enumerate((rule.first, rule.second)):
                     label = f"{indicator.id}~{number}~{side}"
                     self.near[label] = (indicator.id, number, side, rule.within)
-                    self._add(label, expand_pattern(pattern), tokenize)
+                    self._add(label, compiler(pattern), compiler)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.matcher.add("anchor", [[norm] for norm in self.by_anchor])
         self._literal_cache: dict[int, str] = {}
         self.by_signal: dict[str, list[str]] = {}
         for indicator in self.catalogue:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
 
-    def _add(self, label: str, phrases, tokenize: "_PhraseTokenizer") -> None:
-        """Add phrases under `label`; a phrase with literal numbers gets a key of its own."""
-        plain = []
-        for number, phrase in enumerate(phrases):
-            norms, literals = tokenize(phrase)
-            if literals:
-                key = f"{label}#{number}"
-                self.literals[key] = (label, literals)
-                self.matcher.add(key, [norms])
-            else:
-                plain.append(norms)
-        if plain:
-            self.matcher.add(label, plain)
+    def _add(self, label: str, sequences, compiler: "_PatternCompiler") -> None:
+        """Register compiled sequences of `label`, each under its anchor's NORMs."""
+        for slots in sequences:
+            anchor = min(range(len(slots)), key=lambda i: compiler.commonness(slots[i]))
+            others = [i for i in range(len(slots)) if i != anchor]
+            second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
+            number = len(self.sequences)
+            self.sequences.append((label, slots))
+            for norm in slots[anchor]:
+                by_second = self.by_anchor.setdefault(norm, {}).setdefault(second, {})
+                for second_norm in slots[anchor + second] if second else (0,):
+                    by_second.setdefault(second_norm, []).append((number, anchor))
 
     def _literal_of(self, orth: int, strings) -> str:
         value = self._literal_cache.get(orth)
@@ -269,16 +275,42 @@ class IndicatorMatcher:
                         gaps.setdefault(span, []).append((min(a_end, b_end), max(a_start, b_start)))
 
     def __call__(self, doc: Doc) -> Doc:
-        strings = doc.vocab.strings
         found: dict[str, list[tuple[int, int]]] = {}
-        for key, start, end in self.matcher(doc):
-            label = strings[key]
-            checked = self.literals.get(label)
-            if checked is not None:
-                label, literals = checked
-                if any(self._literal_of(doc[start + offset].orth, strings) != value for offset, value in literals):
-                    continue
-            found.setdefault(label, []).append((start, end))
+        matches = self.matcher(doc)
+        if matches:
+            ids = doc.to_array(NORM).tolist()
+            length = len(ids)
+            for _, position, _ in matches:
+                for second, by_norm in self.by_anchor[ids[position]].items():
+                    if not second:
+                        candidates = by_norm[0]
+                    elif 0 <= position + second < length:
+                        candidates = by_norm.get(ids[position + second], ())
+                    else:
+                        continue
+                    if candidates:
+                        self._verify(doc, ids, position, candidates, found)
+        return self._finish(doc, found)
+
+    def _verify(self, doc: Doc, ids: list[int], position: int, candidates, found: dict[str, list[tuple[int, int]]]) -> None:
+        """Record the candidate sequences that match around the anchor at `position`."""
+        for number, anchor in candidates:
+            label, slots = self.sequences[number]
+            start = position - anchor
+            end = start + len(slots)
+            if start < 0 or end > len(ids):
+                continue
+            for offset, slot in enumerate(slots):
+                allowed = slot.get(ids[start + offset], 0)
+                if allowed == 0:
+                    break
+                if allowed is not None and self._literal_of(doc[start + offset].orth, doc.vocab.strings) not in allowed:
+                    break
+            else:
+                found.setdefault(label, []).append((start, end))
+
+    def _finish(self, doc: Doc, found: dict[str, list[tuple[int, int]]]) -> Doc:
+        """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
         if self.near:
             gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
             self._pair_near(found, gaps)
@@ -312,37 +344,92 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _PLACEHOLDER_TOKEN = re.compile(r"(\{[A-Z]+\})")
 
 
-class _PhraseTokenizer:
-    """Turns a pattern phrase into the NORM hashes ad text would have, and its literal tokens.
+_GLUED_GROUP = re.compile(r"(?<=\S)\(([^()]*)\)|\(([^()]*)\)(?=\S)")
+_SPACED_GROUP = re.compile(r"\(([^()]*)\)")
 
-    spaCy's tokenizer splits on whitespace before anything else, so each whitespace-separated
-    word is tokenized once and cached: tens of thousands of expanded phrases share few words.
-    A placeholder (``{AGE}``) becomes one token whose NORM is the class. A literal token that has
-    a class NORM ("16" is ``{AGE}``) is returned with its offset so matches can be checked.
+
+class _PatternCompiler:
+    """Compiles a catalogue pattern into sequences of token slots that ad text is matched on.
+
+    A slot maps each NORM hash it allows to the literals a class token must have (a number
+    written in a pattern means itself) or to None (any token of that NORM). A group whose
+    alternatives are single tokens becomes one slot; a group with longer or empty alternatives,
+    or glued to a word ("girl(s|)"), branches into several sequences. spaCy's tokenizer splits
+    on whitespace first, so each word is tokenized once and cached.
     """
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.words: dict[str, list[tuple[int, str | None]]] = {}
+        self.words: dict[str, list[dict[int, frozenset[str] | None]]] = {}
+        strings = nlp.vocab.strings
+        ranked = [line for line in data_path("common_words.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+        # commonness: frequent ad words by rank, stop words and token classes as very common
+        self.common: dict[int, int] = {strings.add(word): len(ranked) - rank for rank, word in enumerate(ranked)}
+        for word in (*nlp.Defaults.stop_words, *".,;:!?-/()&+'\""):
+            self.common[strings.add(word)] = max(self.common.get(strings.add(word), 0), len(ranked))
+        for classes in PLACEHOLDERS.values():
+            for c in classes:
+                self.common[strings.add("{" + c + "}")] = 2 * len(ranked)
 
-    def __call__(self, phrase: str) -> tuple[list[int], tuple[tuple[int, str], ...]]:
-        tokens = [token for word in phrase.split() for token in self._word(word)]
-        literals = tuple((offset, literal) for offset, (_, literal) in enumerate(tokens) if literal is not None)
-        return [norm for norm, _ in tokens], literals
+    def __call__(self, pattern: str) -> list[tuple[dict[int, frozenset[str] | None], ...]]:
+        sequences: list[tuple[dict[int, frozenset[str] | None], ...]] = []
+        for text in _unglue(pattern):
+            sequences.extend(self._compile(text))
+        return sequences
 
-    def _word(self, word: str) -> list[tuple[int, str | None]]:
-        tokens = self.words.get(word)
-        if tokens is None:
-            tokens = []
+    def _compile(self, text: str) -> list[tuple[dict[int, frozenset[str] | None], ...]]:
+        parts = _SPACED_GROUP.split(text)
+        branches: list[list[dict[int, frozenset[str] | None]]] = [[]]
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                slots = [slot for word in part.split() for slot in self._word(word)]
+                branches = [branch + slots for branch in branches]
+                continue
+            options = [[slot for word in alternative.split() for slot in self._word(word)] for alternative in part.split("|")]
+            if all(len(option) == 1 for option in options):
+                merged: dict[int, frozenset[str] | None] = {}
+                for (slot,) in options:
+                    for norm, literals in slot.items():
+                        if merged.get(norm, frozenset()) is None or literals is None:
+                            merged[norm] = None
+                        else:
+                            merged[norm] = merged.get(norm, frozenset()) | literals
+                branches = [branch + [merged] for branch in branches]
+            else:
+                branches = [branch + option for branch in branches for option in options]
+        return [tuple(branch) for branch in branches if branch]
+
+    def _word(self, word: str) -> list[dict[int, frozenset[str] | None]]:
+        slots = self.words.get(word)
+        if slots is None:
+            slots = []
+            strings = self.nlp.vocab.strings
             for part in _PLACEHOLDER_TOKEN.split(word):
                 if _PLACEHOLDER_TOKEN.fullmatch(part):
-                    tokens.append((self.nlp.vocab.strings.add(part), None))
+                    classes = PLACEHOLDERS[part[1:-1]]
+                    slots.append({strings.add("{" + c + "}"): None for c in classes})
                 elif part:
                     for token in self.nlp.tokenizer(part):
-                        literal = _literal(token.text) if token.norm_.startswith("{") else None
-                        tokens.append((token.norm, literal))
-            self.words[word] = tokens
-        return tokens
+                        literal = frozenset({_literal(token.text)}) if token.norm_.startswith("{") else None
+                        slots.append({token.norm: literal})
+            self.words[word] = slots
+        return slots
+
+    def commonness(self, slot: dict[int, frozenset[str] | None]) -> int:
+        """How common a slot's NORMs are in ordinary ads (lower is rarer): the anchor choice."""
+        return sum(self.common.get(norm, 0) + 1 for norm in slot)
+
+
+def _unglue(pattern: str) -> list[str]:
+    """Expand the groups glued to a word ("girl(s|)" -> "girls", "girl") into separate patterns."""
+    match = _GLUED_GROUP.search(pattern)
+    if match is None:
+        return [pattern]
+    options = (match.group(1) if match.group(1) is not None else match.group(2)).split("|")
+    out = []
+    for option in options:
+        out.extend(_unglue(pattern[: match.start()] + option + pattern[match.end() :]))
+    return out
 
 
 def _literal(text: str) -> str:
