@@ -3,6 +3,7 @@
 The output is a suspicion for a person to review, never a verdict.
 """
 
+from screener.bundle import BundleError
 from screener.errors import CatalogueError, InputError, ScreenerError
 from screener.evidence import MAX_TEXT_CHARS, Extractor, extract
 from screener.indicators import Catalogue, Indicator, load_catalogue
@@ -14,6 +15,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "MAX_TEXT_CHARS",
+    "BundleError",
     "Catalogue",
     "CatalogueError",
     "Extractor",

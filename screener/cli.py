@@ -108,7 +108,6 @@ def extract(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per ad."),
 ) -> None:
     """Print the indicator evidence found in an ad or in each ad of a CSV file."""
-    import pandas as pd
 
     from screener.evidence import Extractor
 

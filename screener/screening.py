@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from screener.bundle import Bundle, BundleError, load_bundle
+from screener.bundle import Bundle, load_bundle
 from screener.evidence import MAX_TEXT_CHARS
 from screener.explain import explain
 from screener.model import PROFILES
@@ -76,7 +77,7 @@ class Screener:
         scored = bundle.model.score(ad)
         result = explain(ad, scored, bundle.model.thresholds, profile, ModelInfo(bundle.name, bundle.version), bundle.model.catalogue, tuple(warnings))
         if not text.strip():
-            return ScreeningResult(**{**{f: getattr(result, f) for f in result.__dataclass_fields__}, "flagged": False, "level": "low"})
+            return replace(result, flagged=False, level="low")
         return result
 
     def screen_batch(self, texts: Iterable[str], *, profile: str | None = None) -> list[ScreeningResult]:
@@ -121,7 +122,7 @@ def screen(text: str, *, model: str | Path | Bundle | None = None, profile: str 
     ------
     TypeError
         If `text` is not a str.
-    BundleError
+    screener.bundle.BundleError
         If the model bundle is missing or fails verification.
     """
     return _screener(model).screen(text, profile=profile)
@@ -131,5 +132,3 @@ def screen_batch(texts: Iterable[str], *, model: str | Path | Bundle | None = No
     """Screen many ads; a list of `ScreeningResult` in input order."""
     return _screener(model).screen_batch(texts, profile=profile)
 
-
-__all__ += ["BundleError"]
