@@ -217,15 +217,23 @@ class IndicatorMatcher:
         self.by_anchor: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = {}
         # near-rule side label ("id~rule~side") -> (indicator id, rule number, side, window)
         self.near: dict[str, tuple[str, int, int, int]] = {}
+        # the commoner side of a near rule: first-slot NORM -> its sequences, checked near the other side
+        self.followers: dict[str, dict[int, list[tuple[dict[int, frozenset[str] | None], ...]]]] = {}
         compiler = _PatternCompiler(nlp)
         for indicator in self.catalogue:
             for pattern in indicator.patterns:
                 self._add(indicator.id, compiler(pattern), compiler)
             for number, rule in enumerate(indicator.near):
-                for side, pattern in enumerate((rule.first, rule.second)):
+                sides = [compiler(rule.first), compiler(rule.second)]
+                # The rarer side is searched everywhere; the other only next to its matches.
+                lead = min((0, 1), key=lambda side: max(compiler.rarest(q) for q in sides[side]))
+                for side, sequences in enumerate(sides):
                     label = f"{indicator.id}~{number}~{side}"
                     self.near[label] = (indicator.id, number, side, rule.within)
-                    self._add(label, compiler(pattern), compiler)
+                    if side == lead:
+                        self._add(label, sequences, compiler)
+                    else:
+                        self.followers[label] = _first_slot_index(sequences)
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher.add("anchor", [[norm] for norm in self.by_anchor])
         self._literal_cache: dict[int, str] = {}
@@ -237,7 +245,7 @@ class IndicatorMatcher:
     def _add(self, label: str, sequences, compiler: "_PatternCompiler") -> None:
         """Register compiled sequences of `label`, each under its anchor's NORMs."""
         for slots in sequences:
-            anchor = min(range(len(slots)), key=lambda i: compiler.commonness(slots[i]))
+            anchor = compiler.anchor(slots)
             others = [i for i in range(len(slots)) if i != anchor]
             second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
             number = len(self.sequences)
@@ -290,24 +298,44 @@ class IndicatorMatcher:
                         continue
                     if candidates:
                         self._verify(doc, ids, position, candidates, found)
+            if self.followers:
+                self._follow(doc, ids, found)
         return self._finish(doc, found)
+
+    def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int]]]) -> None:
+        """Look for the commoner side of each near rule only within reach of its other side's matches."""
+        for label in [label for label in found if label in self.near]:
+            indicator, number, side, window = self.near[label]
+            other = f"{indicator}~{number}~{1 - side}"
+            index = self.followers.get(other)
+            if index is None:
+                continue
+            reach = window + max(len(q) for sequences in index.values() for q in sequences)
+            positions = set()
+            for start, end in found[label]:
+                positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
+            for position in sorted(positions):
+                for slots in index.get(ids[position], ()):
+                    self._verify_at(doc, ids, position, other, slots, found)
+
+    def _verify_at(self, doc: Doc, ids: list[int], start: int, label: str, slots, found) -> None:
+        end = start + len(slots)
+        if end > len(ids):
+            return
+        for offset, slot in enumerate(slots):
+            allowed = slot.get(ids[start + offset], 0)
+            if allowed == 0:
+                return
+            if allowed is not None and self._literal_of(doc[start + offset].orth, doc.vocab.strings) not in allowed:
+                return
+        found.setdefault(label, []).append((start, end))
 
     def _verify(self, doc: Doc, ids: list[int], position: int, candidates, found: dict[str, list[tuple[int, int]]]) -> None:
         """Record the candidate sequences that match around the anchor at `position`."""
         for number, anchor in candidates:
             label, slots = self.sequences[number]
-            start = position - anchor
-            end = start + len(slots)
-            if start < 0 or end > len(ids):
-                continue
-            for offset, slot in enumerate(slots):
-                allowed = slot.get(ids[start + offset], 0)
-                if allowed == 0:
-                    break
-                if allowed is not None and self._literal_of(doc[start + offset].orth, doc.vocab.strings) not in allowed:
-                    break
-            else:
-                found.setdefault(label, []).append((start, end))
+            if position - anchor >= 0:
+                self._verify_at(doc, ids, position - anchor, label, slots, found)
 
     def _finish(self, doc: Doc, found: dict[str, list[tuple[int, int]]]) -> Doc:
         """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
@@ -415,9 +443,26 @@ class _PatternCompiler:
             self.words[word] = slots
         return slots
 
+    def anchor(self, slots) -> int:
+        """The index of the rarest slot of a sequence."""
+        return min(range(len(slots)), key=lambda i: self.commonness(slots[i]))
+
+    def rarest(self, slots) -> int:
+        """The commonness of the rarest slot of a sequence."""
+        return self.commonness(slots[self.anchor(slots)])
+
     def commonness(self, slot: dict[int, frozenset[str] | None]) -> int:
         """How common a slot's NORMs are in ordinary ads (lower is rarer): the anchor choice."""
         return sum(self.common.get(norm, 0) + 1 for norm in slot)
+
+
+def _first_slot_index(sequences) -> dict[int, list]:
+    """Sequences by each NORM their first slot allows."""
+    index: dict[int, list] = {}
+    for slots in sequences:
+        for norm in slots[0]:
+            index.setdefault(norm, []).append(slots)
+    return index
 
 
 def _unglue(pattern: str) -> list[str]:
