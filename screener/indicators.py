@@ -82,11 +82,6 @@ class Indicator:
     source: str
     line: int
 
-    def phrases(self) -> Iterator[str]:
-        """Every phrase the patterns expand to; placeholders name token classes (``{AGE}``)."""
-        for pattern in self.patterns:
-            yield from _expanded(pattern)
-
 
 def expand_pattern(pattern: str) -> list[str]:
     """Expand ``(a|b)`` groups and ``{PLACEHOLDER}`` tokens of one pattern into phrases.

@@ -26,10 +26,9 @@ from screener.features import IndicatorFeatures, LexicalTerms, Parser, ParsedAd,
 from screener.indicators import load_catalogue
 from screener.normalize import SIGNALS
 
-__all__ = ["ParseAds", "make_pipeline", "ScreeningModel", "Scored", "train", "PROFILES", "AD_TYPES"]
+__all__ = ["ParseAds", "make_pipeline", "ScreeningModel", "Scored", "train", "PROFILES"]
 
 PROFILES = ("balanced", "high_precision", "high_recall")
-AD_TYPES = ("job", "dating", "marriage")
 _OTHER_BELOW = 0.5  # ad type "other" when no type is this likely
 
 

@@ -69,11 +69,11 @@ class Screener:
             raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
         bundle = self.bundle
         warnings: list[str] = []
+        ad = bundle.model.parse(text)
         if not text.strip():
             warnings.append("empty text")
-        if len(text) > MAX_TEXT_CHARS:
+        if ad.truncated:
             warnings.append(f"truncated at {MAX_TEXT_CHARS} characters")
-        ad = bundle.model.parse(text)
         scored = bundle.model.score(ad)
         result = explain(ad, scored, bundle.model.thresholds, profile, ModelInfo(bundle.name, bundle.version), bundle.model.catalogue, tuple(warnings))
         if not text.strip():

@@ -21,11 +21,11 @@ from typing import Any, Mapping
 import yaml
 
 from screener.errors import CatalogueError
+from screener.indicators import AD_TYPES
 
-__all__ = ["SPLITS", "Banks", "load_banks"]
+__all__ = ["AD_TYPES", "SPLITS", "Banks", "load_banks"]
 
 SPLITS = ("train", "dev", "test")
-AD_TYPES = ("job", "dating", "marriage")
 SHARES = {"dev": 0.15, "test": 0.15}
 _GROUP = re.compile(r"\(([^()]*)\)")
 _SLOT = re.compile(r"\{([a-z_]+)\}")
