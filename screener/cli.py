@@ -304,6 +304,55 @@ def screen_command(
         typer.echo(f"warning: {warning}", err=True)
 
 
+@app.command("score")
+def score_command(
+    input: Path = typer.Argument(..., help="Ads to score: CSV, TSV, JSON lines or Parquet (.gz allowed for text formats)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the input columns plus the results (format from the extension)."),
+    text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="A column that must exist, to join results back by."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A model bundle folder (default: models/default)."),
+    profile: str = typer.Option("balanced", "--profile", help="Threshold profile: balanced, high_precision or high_recall."),
+    redact: bool = typer.Option(False, "--redact", help="Mask phone numbers, emails, handles and links in the evidence and summary."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Input and output format when the extensions do not say: csv, tsv, jsonl or parquet."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of a text input (the output is UTF-8)."),
+    chunksize: int = typer.Option(10_000, "--chunksize", min=1, help="Rows read, scored and written at a time."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Worker processes; each loads the model once."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (a Dask cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary."),
+) -> None:
+    """Score a file of ads; every input row comes out once, with its result or the reason it has none.
+
+    Output columns: the input's, then risk, flagged, level, ad_type, act, means, purpose,
+    child_branch, indicators, evidence (JSON), summary, status (ok, empty, truncated, error), error.
+    """
+    from screener.batch import score_file
+
+    if engine not in ("local", "dask"):
+        _fail(f"--engine {engine!r} is not an engine; use local or dask")
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask")
+    summary = score_file(
+        input,
+        output,
+        text_column=text_column,
+        id_column=id_column,
+        model=model,
+        profile=profile,
+        redact=redact,
+        input_format=fmt,
+        output_format=fmt,
+        encoding=encoding,
+        chunksize=chunksize,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        quiet=quiet,
+    )
+    if not quiet:
+        typer.echo(f"{summary}\nwrote {output}", err=True)
+
+
 def main() -> None:
     """Entry point of the console script; maps errors to exit codes without tracebacks."""
     try:

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from screener._data import load_yaml
+from screener._data import data_path, load_yaml
 from screener.evidence import MAX_TEXT_CHARS, Extractor
 from screener.nlp import NORMALIZED_KEY
 from screener.results import IndicatorHit
@@ -96,18 +96,30 @@ class Parser:
         return [self(text) for text in texts]
 
 
-def terms_of(ad: ParsedAd) -> list[str]:
-    """The lexical terms of an ad: token unigrams and bigrams (the analyzer of `LexicalTerms`)."""
-    tokens = ad.tokens
-    return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))]
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Function words (``data/function_words.txt``): terms made only of them carry style, not content."""
+    lines = data_path("function_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def term_occurrences(ad: ParsedAd) -> list[tuple[str, int, int]]:
-    """Each term of `terms_of` with the character span of its occurrence, in the same order."""
-    spans = ad.spans
-    unigrams = [(t, s, e) for t, (s, e) in zip(ad.tokens, spans)]
-    bigrams = [(f"{a} {b}", spans[i][0], spans[i + 1][1]) for i, (a, b) in enumerate(zip(ad.tokens, ad.tokens[1:]))]
+    """The lexical terms of an ad with their character spans: unigrams, then bigrams, of its
+    tokens, leaving out terms made only of function words."""
+    style = function_words()
+    tokens, spans = ad.tokens, ad.spans
+    unigrams = [(t, s, e) for t, (s, e) in zip(tokens, spans) if t not in style]
+    bigrams = [
+        (f"{a} {b}", spans[i][0], spans[i + 1][1])
+        for i, (a, b) in enumerate(zip(tokens, tokens[1:]))
+        if a not in style or b not in style
+    ]
     return unigrams + bigrams
+
+
+def terms_of(ad: ParsedAd) -> list[str]:
+    """The lexical terms of an ad (the analyzer of `LexicalTerms`), as in `term_occurrences`."""
+    return [term for term, _, _ in term_occurrences(ad)]
 
 
 class _ParsedAdsInput:

@@ -478,10 +478,15 @@ def _unglue(pattern: str) -> list[str]:
 
 
 def _literal(text: str) -> str:
-    """The value a class token is compared by: its number for numbers ("16yo", "sixteen" -> "16")."""
-    digits = re.sub(r"\D", "", text)
-    if digits and text[:1].isdigit():
-        return digits.lstrip("0") or "0"
+    """The value a class token is compared by: its number for numbers ("16yo", "sixteen" -> "16";
+    "7.5" -> "7.5", never "75")."""
+    if text[:1].isdigit():
+        whole, fraction = text, ""
+        decimal = re.search(r"[.,](\d{1,2})\D*$", text)
+        if decimal:
+            whole, fraction = text[: decimal.start()], decimal.group(1)
+        whole = re.sub(r"\D", "", whole).lstrip("0") or "0"
+        return f"{whole}.{fraction}" if fraction else whole
     value = number_word_value(text)
     return str(value) if value is not None else text.lower()
 

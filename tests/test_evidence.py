@@ -84,6 +84,11 @@ def test_literal_numbers_in_patterns_match_only_themselves():
     assert "minors" not in found("girls 16-18 welcome")
 
 
+def test_a_decimal_is_not_the_number_its_digits_spell():
+    assert "excessive_working_hours" in {h.indicator for h in extract("Shifts: 75 hours per week.")}
+    assert "excessive_working_hours" not in {h.indicator for h in extract("Shifts: 7.5 hours per week.")}
+
+
 def test_amount_placeholder_matches_any_amount_and_currency():
     assert "pay_per_week" in found("Earn 4.500 EUR per week")
     assert "pay_per_week" in found("earn £2,000 a week")

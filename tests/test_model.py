@@ -43,6 +43,15 @@ def screener(bundle_dir):
     return Screener(bundle_dir)
 
 
+def test_hand_computed_ad_type_matches_the_type_head(screener):
+    model = screener.bundle.model
+    texts = [RISKY, "ordinary detail number one about the job, reply here", "looking for a kind wife, family oriented"]
+    lexical = model.pipeline.named_steps["features"].transformer_list[1][1]
+    probabilities = model.type_head.predict_proba(lexical.transform(model.pipeline.named_steps["parse"].transform(texts)))
+    expected = [str(model.type_head.classes_[p.argmax()]) if p.max() >= 0.5 else "other" for p in probabilities]
+    assert [screener.screen(text).ad_type for text in texts] == expected
+
+
 def test_parts_add_up_to_the_logit_and_match_the_pipeline(screener):
     model = screener.bundle.model
     texts = [RISKY, "ordinary detail number one about the job, reply here", "ᴡᴇɪʀᴅ ✈️ text", ""]

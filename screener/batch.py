@@ -1,0 +1,364 @@
+"""Batch scoring: a pandas frame (`score_frame`) or a file of millions of ads (`score_file`).
+
+Every input row comes out once, in input order, with its result or with the reason it has none
+(`status` empty, truncated or error). Files stream in chunks, so memory stays flat; ``workers``
+processes each load the model once and send back only result rows; the ``dask`` engine scores
+partitions on a Dask cluster with the same row function, so the numbers are identical.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import pandas as pd
+
+from screener.errors import InputError, ScreenerError
+from screener.evidence import MAX_TEXT_CHARS
+from screener.model import PROFILES
+from screener.redact import contact_spans, redact_spans
+from screener.results import ScreeningResult
+from screener.screening import Screener
+from screener.tables import AtomicOutput, TableReader, TableWriter, format_of
+
+__all__ = ["RESULT_COLUMNS", "BatchSummary", "result_row", "score_texts", "score_frame", "score_file"]
+
+#: The columns added after the input's own, in this order.
+RESULT_COLUMNS = ("risk", "flagged", "level", "ad_type", "act", "means", "purpose", "child_branch", "indicators", "evidence", "summary", "status", "error")
+_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
+_TASK_ROWS = 256  # rows per task sent to a worker process
+
+
+def _blank(status: str, error: str | None) -> dict:
+    row = dict.fromkeys(RESULT_COLUMNS)
+    row.update(risk=math.nan, flagged=False, status=status, error=error)
+    return row
+
+
+def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict:
+    """The output columns of one screened ad.
+
+    Parameters
+    ----------
+    result : ScreeningResult
+        The screening of `text`.
+    text : str
+        The ad (for redaction).
+    redact : bool
+        Mask phone numbers, emails, handles and links in the evidence and the summary.
+    """
+    hits = [h for h in result.hits]
+    summary = result.summary
+    evidence = [
+        {"indicator": h.indicator, "element": h.element, "start": h.start, "end": h.end, "text": h.text, "negated": h.negated, "contribution": round(h.contribution, 6)}
+        for h in hits
+    ]
+    if redact:
+        spans = contact_spans(text)
+        for item in evidence:
+            inside = [(max(s, item["start"]) - item["start"], min(e, item["end"]) - item["start"], k) for s, e, k in spans if s < item["end"] and item["start"] < e]
+            masked = redact_spans(item["text"], inside)
+            summary = summary.replace(item["text"], masked)
+            item["text"] = masked
+        summary = redact_spans(summary, contact_spans(summary))
+    live = [h for h in hits if not h.negated]
+    return {
+        "risk": result.risk,
+        "flagged": result.flagged,
+        "level": result.level,
+        "ad_type": result.ad_type,
+        "act": result.elements["ACT"].present,
+        "means": result.elements["MEANS"].present,
+        "purpose": result.elements["PURPOSE"].present,
+        "child_branch": result.child_branch,
+        "indicators": ";".join(dict.fromkeys(h.indicator for h in live)),
+        "evidence": json.dumps(evidence, ensure_ascii=False),
+        "summary": summary,
+        "status": "truncated" if len(text) > MAX_TEXT_CHARS else "ok",
+        "error": None,
+    }
+
+
+def score_texts(screener: Screener, texts: Sequence, redact: bool = False, profile: str | None = None) -> list[dict]:
+    """One output row (`RESULT_COLUMNS`) per text; a missing or blank text gets status ``empty``,
+    a failure status ``error`` with the exception's type (never the ad text)."""
+    rows = []
+    for text in texts:
+        if text is None or (isinstance(text, float) and math.isnan(text)) or not str(text).strip():
+            rows.append(_blank("empty", None))
+            continue
+        text = text if isinstance(text, str) else str(text)
+        try:
+            rows.append(result_row(screener.screen(text, profile=profile), text, redact))
+        except ScreenerError as error:
+            rows.append(_blank("error", str(error)))
+        except Exception as error:  # one bad row must not stop millions of others
+            rows.append(_blank("error", f"internal error: {type(error).__name__}"))
+    return rows
+
+
+def _output_frame(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    results = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), index=frame.index)
+    return pd.concat([frame, results], axis=1)
+
+
+def _renamed_clashes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Input columns named like result columns get the suffix ``_input``."""
+    clashes = {c: f"{c}_input" for c in frame.columns if c in RESULT_COLUMNS}
+    return frame.rename(columns=clashes) if clashes else frame
+
+
+def _check_text_column(columns: Sequence[str], text_column: str) -> None:
+    if text_column not in columns:
+        shown = ", ".join(map(str, columns[:30])) or "none"
+        raise InputError(f"no text column {text_column!r} in the input; its columns are: {shown} (choose one with --text-column)")
+
+
+def _check_profile(profile: str | None) -> None:
+    if profile is not None and profile not in PROFILES:
+        raise InputError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+
+
+def score_frame(
+    frame: pd.DataFrame,
+    *,
+    text_column: str = "text",
+    model: str | Path | Screener | None = None,
+    profile: str | None = None,
+    redact: bool = False,
+) -> pd.DataFrame:
+    """Score the ads of a DataFrame.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One ad per row.
+    text_column : str
+        The column holding the ad text.
+    model : str, Path or Screener, optional
+        A bundle folder or a `Screener`; the default model when omitted.
+    profile : str, optional
+        Threshold profile; the model's default ("balanced") when omitted.
+    redact : bool
+        Mask contact details in the evidence and the summary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns (any named like a result column get the suffix ``_input``), then
+        `RESULT_COLUMNS`, in the input's order and index.
+    """
+    _check_text_column(list(frame.columns), text_column)
+    _check_profile(profile)
+    screener = model if isinstance(model, Screener) else Screener(model)
+    rows = score_texts(screener, frame[text_column].tolist(), redact, profile)
+    return _output_frame(_renamed_clashes(frame), rows)
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did."""
+
+    rows: int = 0
+    flagged: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    ad_types: Counter = field(default_factory=Counter)
+    elements: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Count the result columns of an output chunk."""
+        self.rows += len(frame)
+        self.flagged += int(frame["flagged"].fillna(False).astype(bool).sum())
+        self.statuses.update(frame["status"].tolist())
+        self.ad_types.update(v for v in frame["ad_type"].tolist() if isinstance(v, str))
+        for element in _ELEMENTS:
+            self.elements[element] += int(frame[element.lower()].fillna(False).astype(bool).sum())
+
+    def to_dict(self) -> dict:
+        """A JSON-ready view."""
+        return {
+            "rows": self.rows,
+            "flagged": self.flagged,
+            "statuses": dict(self.statuses),
+            "ad_types": dict(self.ad_types),
+            "elements": dict(self.elements),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def __str__(self) -> str:
+        rate = self.rows / self.seconds if self.seconds else 0.0
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()))
+        types = ", ".join(f"{k} {v}" for k, v in sorted(self.ad_types.items())) or "none"
+        elements = ", ".join(f"{k} {self.elements[k]}" for k in _ELEMENTS)
+        return (
+            f"{self.rows} rows, {self.flagged} flagged, {self.statuses.get('error', 0)} errors ({statuses})\n"
+            f"ad types: {types}\nelements present: {elements}\n"
+            f"{self.seconds:.1f} s ({rate:.0f} rows/s)"
+        )
+
+
+# Worker processes keep one Screener each, loaded on first use: the model never travels.
+_worker: dict = {}
+
+
+def _init_worker(model: str | None, profile: str | None, redact: bool) -> None:
+    _worker.update(screener=Screener(model), profile=profile, redact=redact)
+
+
+def _score_task(texts: list) -> list[dict]:
+    return score_texts(_worker["screener"], texts, _worker["redact"], _worker["profile"])
+
+
+def _tasks(chunk_texts: list) -> list[list]:
+    return [chunk_texts[i : i + _TASK_ROWS] for i in range(0, len(chunk_texts), _TASK_ROWS)]
+
+
+def _progress(total_bytes: int, known_rows: int | None, quiet: bool):
+    from tqdm import tqdm
+
+    disable = quiet or not sys.stderr.isatty()
+    return tqdm(total=known_rows, unit=" ads", disable=disable, file=sys.stderr, smoothing=0.1, dynamic_ncols=True)
+
+
+def score_file(
+    input: str | Path,
+    output: str | Path,
+    *,
+    text_column: str = "text",
+    id_column: str | None = None,
+    model: str | Path | None = None,
+    profile: str | None = None,
+    redact: bool = False,
+    input_format: str | None = None,
+    output_format: str | None = None,
+    encoding: str = "utf-8",
+    chunksize: int = 10_000,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    quiet: bool = True,
+) -> BatchSummary:
+    """Score every ad of a CSV, TSV, JSON lines or Parquet file into another such file.
+
+    Parameters
+    ----------
+    input, output : str or Path
+        Files; the formats come from the extensions (``.gz`` allowed for text formats) unless
+        given. The output is written beside the target and moved there only on success.
+    text_column : str
+        The column holding the ad text.
+    id_column : str, optional
+        A column that must exist (checked before any work), for joining results back.
+    model : str or Path, optional
+        A bundle folder; the default model when omitted.
+    profile : str, optional
+        Threshold profile ("balanced" when omitted).
+    redact : bool
+        Mask contact details in the evidence and the summary.
+    input_format, output_format : str, optional
+        One of ``csv``, ``tsv``, ``jsonl``, ``parquet``.
+    encoding : str
+        Encoding of a text input; the output is UTF-8.
+    chunksize : int
+        Rows read, scored and written at a time.
+    workers : int
+        Worker processes (each loads the model once).
+    engine : str
+        ``local`` or ``dask``.
+    scheduler : str, optional
+        Address of a running Dask scheduler; a `LocalCluster` with `workers` workers otherwise.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    BatchSummary
+
+    Raises
+    ------
+    InputError
+        Bad options, a missing column, an undecodable file or an unwritable output, before
+        the output target is touched.
+    """
+    started = time.perf_counter()
+    _check_profile(profile)
+    if engine not in ("local", "dask"):
+        raise InputError(f"unknown engine {engine!r}; use local or dask")
+    if workers < 1:
+        raise InputError("--workers must be at least 1")
+    reader = TableReader(input, input_format, encoding, chunksize)
+    _check_text_column(reader.columns, text_column)
+    if id_column is not None and id_column not in reader.columns:
+        raise InputError(f"no id column {id_column!r} in the input; its columns are: {', '.join(reader.columns)}")
+    fmt = format_of(output, output_format)
+    target = AtomicOutput(output)  # an unwritable output fails here, before any work
+    model_path = str(model) if model is not None else None
+    try:
+        Screener(model_path).bundle  # a missing or tampered model fails before any scoring
+    except BaseException:
+        target.discard()
+        raise
+    writer = TableWriter(target.temporary, fmt, compress=str(output).lower().endswith(".gz"))
+    summary = BatchSummary()
+    try:
+        if engine == "dask":
+            from screener.dask_engine import score_with_dask
+
+            frames = score_with_dask(reader, text_column, model_path, profile, redact, workers, scheduler)
+        else:
+            frames = _score_locally(reader, text_column, model_path, profile, redact, workers, quiet)
+        wrote = False
+        for frame in frames:
+            writer.write(frame)
+            summary.add(frame)
+            wrote = True
+        if not wrote:
+            writer.write(_output_frame(_renamed_clashes(pd.DataFrame(columns=reader.columns)), []))
+        writer.close()
+        target.commit()
+    except BaseException:
+        writer.close()
+        target.discard()
+        raise
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _score_locally(reader: TableReader, text_column: str, model: str | None, profile: str | None, redact: bool, workers: int, quiet: bool) -> Iterator[pd.DataFrame]:
+    """Scored chunks in input order, in this process or in `workers` processes."""
+    progress = _progress(reader.size, reader.total_rows(), quiet)
+    pool = None
+    if workers > 1:
+        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        pool = context.Pool(workers, initializer=_init_worker, initargs=(model, profile, redact))
+    else:
+        _init_worker(model, profile, redact)
+    try:
+        for chunk in reader.chunks():
+            texts = chunk.frame[text_column].tolist()
+            readable = [i for i, e in enumerate(chunk.errors) if e is None or not e.startswith("line") or "dropped" in e]
+            wanted = [texts[i] for i in readable]
+            if pool is not None:
+                scored = [row for part in pool.imap(_score_task, _tasks(wanted)) for row in part]
+            else:
+                scored = _score_task(wanted)
+            rows = [_blank("error", e) for e in chunk.errors]
+            for i, row in zip(readable, scored):
+                if chunk.errors[i] is not None and row["status"] != "error":
+                    row["error"] = chunk.errors[i]
+                rows[i] = row
+            progress.update(len(rows))
+            yield _output_frame(_renamed_clashes(chunk.frame), rows)
+    finally:
+        progress.close()
+        if pool is not None:
+            pool.terminate()

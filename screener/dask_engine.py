@@ -1,0 +1,97 @@
+"""The Dask engine of `score_file`: partitions scored with `map_partitions` on a cluster.
+
+Each Dask worker process loads the model once, on its first partition (the model never travels
+through the task graph); partitions come back to the client in input order, a few at a time, and
+are written as they arrive, so the client's memory stays flat.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pandas as pd
+
+from screener.errors import InputError
+from screener.tables import TableReader
+
+__all__ = ["score_with_dask", "score_partition"]
+
+
+def score_partition(frame: pd.DataFrame, text_column: str, model: str | None, profile: str | None, redact: bool) -> pd.DataFrame:
+    """Score one partition with this process's model (loaded on first use)."""
+    from screener import batch
+
+    settings = (model, profile, redact)
+    if batch._worker.get("settings") != settings:
+        batch._init_worker(model, profile, redact)
+        batch._worker["settings"] = settings
+    rows = batch.score_texts(batch._worker["screener"], frame[text_column].tolist(), redact, profile)
+    return batch._output_frame(batch._renamed_clashes(frame), rows)
+
+
+def _read(reader: TableReader):
+    import dask.dataframe as dd
+
+    path = str(reader.path)
+    if reader.format == "parquet":
+        return dd.read_parquet(path)
+    if reader.format == "jsonl":
+        return dd.read_json(path, lines=True, orient="records", encoding=reader.encoding, blocksize=None if path.endswith(".gz") else 2**24)
+    return dd.read_csv(
+        path,
+        sep="\t" if reader.format == "tsv" else ",",
+        dtype=str,
+        keep_default_na=False,
+        encoding=reader.encoding,
+        blocksize=None if path.endswith(".gz") else "16MB",
+    )
+
+
+def score_with_dask(reader: TableReader, text_column: str, model: str | None, profile: str | None, redact: bool, workers: int, scheduler: str | None) -> Iterator[pd.DataFrame]:
+    """Scored partitions in input order.
+
+    Parameters
+    ----------
+    reader : TableReader
+        The opened input (its path must be readable by every worker: shared or object storage).
+    scheduler : str, optional
+        A running scheduler's address; otherwise a `LocalCluster` of `workers` processes.
+    """
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("the dask engine needs Dask: pip install 'screener[dask]'") from None
+    from screener import batch
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        frame = _read(reader)
+        meta = batch._output_frame(batch._renamed_clashes(frame._meta), [])
+        scored = frame.map_partitions(score_partition, text_column, model, profile, redact, meta=meta)
+        parts = scored.to_delayed()
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
+    try:
+        pending = [client.compute(part) for part in parts[:window]]
+        following = window
+        while pending:
+            try:
+                result = pending.pop(0).result()
+            except (ValueError, UnicodeDecodeError) as error:
+                raise InputError(
+                    f"the dask engine could not read {reader.path.name} ({type(error).__name__}); "
+                    "check --encoding, or use --engine local, which keeps malformed lines as error rows"
+                ) from None
+            if following < len(parts):
+                pending.append(client.compute(parts[following]))
+                following += 1
+            yield result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,329 @@
+"""Read and write tables of ads in chunks: CSV, TSV, JSON lines and Parquet.
+
+Readers never drop a row: a line that cannot be parsed comes out as a row with its line number
+and an error message. A file that is not in the stated encoding raises `InputError` naming the
+byte offset. Writers write to a temporary file beside the target that replaces the target only
+on success (`AtomicOutput`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterator
+
+import pandas as pd
+
+from screener.errors import InputError
+
+__all__ = ["FORMATS", "Chunk", "TableReader", "TableWriter", "AtomicOutput", "format_of"]
+
+FORMATS = ("csv", "tsv", "jsonl", "parquet")
+_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+_BLOCK = 1 << 20
+csv.field_size_limit(sys.maxsize)
+
+
+def format_of(path: str | Path, given: str | None = None) -> str:
+    """The table format: `given`, or guessed from the extension (a trailing ``.gz`` is skipped)."""
+    if given:
+        if given.lower() not in FORMATS:
+            raise InputError(f"unknown format {given!r}; use one of {', '.join(FORMATS)}")
+        return given.lower()
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    if suffixes and suffixes[-1] in _EXTENSIONS:
+        return _EXTENSIONS[suffixes[-1]]
+    raise InputError(f"cannot tell the format of {Path(path).name} from its extension; pass --format ({', '.join(FORMATS)})")
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+
+
+@dataclass
+class Chunk:
+    """Consecutive rows of the input.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The rows, with the input's columns.
+    lines : list of int
+        The line (row number for Parquet) where each row starts.
+    errors : list of str or None
+        Why a row could not be read, or None.
+    """
+
+    frame: pd.DataFrame
+    lines: list[int]
+    errors: list[str | None]
+
+
+class TableReader:
+    """Streams a table in chunks of rows; `columns` is known as soon as it is opened.
+
+    Parameters
+    ----------
+    path : str or Path
+        The input file (``.gz`` allowed for CSV, TSV and JSON lines).
+    fmt : str, optional
+        One of `FORMATS`; guessed from the extension when omitted.
+    encoding : str
+        Encoding of text formats.
+    chunksize : int
+        Rows per chunk.
+    """
+
+    def __init__(self, path: str | Path, fmt: str | None = None, encoding: str = "utf-8", chunksize: int = 10_000) -> None:
+        self.path = Path(path)
+        self.format = format_of(self.path, fmt)
+        self.encoding = encoding
+        self.chunksize = max(1, int(chunksize))
+        if not self.path.is_file():
+            raise InputError(f"input file {self.path} does not exist")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r} (--encoding)") from None
+        self.columns: list[str] = self._header()
+
+    @property
+    def size(self) -> int:
+        """Size of the file in bytes."""
+        return self.path.stat().st_size
+
+    def total_rows(self) -> int | None:
+        """The number of rows when the format stores it (Parquet), else None."""
+        if self.format != "parquet":
+            return None
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(self.path).metadata.num_rows
+
+    def _header(self) -> list[str]:
+        if self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                return list(pq.ParquetFile(self.path).schema_arrow.names)
+            except Exception as error:
+                raise InputError(f"{self.path.name} is not a readable Parquet file ({type(error).__name__})") from None
+        for _, record in self._records():
+            if self.format == "jsonl":
+                return list(record.keys()) if isinstance(record, dict) else []
+            return [str(name).lstrip("\ufeff") for name in record]
+        return []
+
+    def _lines(self) -> Iterator[str]:
+        """Decoded lines (with their ends); a decoding error names its byte offset."""
+        decoder = codecs.getincrementaldecoder(self.encoding)("strict")
+        consumed = 0
+        pending = ""
+        with _open_binary(self.path) as stream:
+            while True:
+                block = stream.read(_BLOCK)
+                buffered = len(decoder.getstate()[0])
+                try:
+                    text = decoder.decode(block, final=not block)
+                except UnicodeDecodeError as error:
+                    offset = consumed - buffered + error.start
+                    raise InputError(
+                        f"{self.path.name} is not valid {self.encoding}: undecodable byte at offset {offset}; "
+                        "pass the file's encoding with --encoding (for example --encoding latin-1)"
+                    ) from None
+                consumed += len(block)
+                pieces = (pending + text).split("\n")
+                pending = pieces.pop()
+                for piece in pieces:
+                    yield piece + "\n"
+                if not block:
+                    break
+        if pending:
+            yield pending
+
+    def _records(self) -> Iterator[tuple[int, object]]:
+        """(line number, parsed record) pairs; a record that cannot be parsed is an `_Unreadable`."""
+        if self.format == "jsonl":
+            for number, line in enumerate(self._lines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    yield number, _Unreadable(f"line {number}: not valid JSON ({error.msg})")
+            return
+        lines = self._lines()
+        reader = csv.reader(lines, delimiter="\t" if self.format == "tsv" else ",", strict=True)
+        start = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield start, _Unreadable(f"line {start}: malformed {self.format.upper()} ({error})")
+                start = reader.line_num + 1
+                continue
+            yield start, row
+            start = reader.line_num + 1
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The rows after the header, `chunksize` at a time."""
+        if self.format == "parquet":
+            yield from self._parquet_chunks()
+            return
+        records = self._records()
+        if self.format != "jsonl":
+            next(records, None)  # the header
+        width = len(self.columns)
+        rows: list[list] = []
+        lines: list[int] = []
+        errors: list[str | None] = []
+        for number, record in records:
+            error = None
+            if isinstance(record, _Unreadable):
+                values: list = [None] * width
+                error = record.reason
+            elif self.format == "jsonl":
+                if isinstance(record, dict):
+                    values = [record.get(column) for column in self.columns]
+                    extra = [key for key in record if key not in self.columns]
+                    if extra:
+                        error = f"line {number}: fields not in the first record were dropped: {', '.join(map(str, extra[:5]))}"
+                else:
+                    values, error = [None] * width, f"line {number}: not a JSON object"
+            else:
+                if not record:
+                    continue  # a blank line
+                values = list(record[:width]) + [None] * (width - len(record))
+                if len(record) != width:
+                    error = f"line {number}: expected {width} fields, found {len(record)}"
+            rows.append(values)
+            lines.append(number)
+            errors.append(error)
+            if len(rows) == self.chunksize:
+                yield Chunk(pd.DataFrame(rows, columns=self.columns, dtype=object), lines, errors)
+                rows, lines, errors = [], [], []
+        if rows:
+            yield Chunk(pd.DataFrame(rows, columns=self.columns, dtype=object), lines, errors)
+
+    def _parquet_chunks(self) -> Iterator[Chunk]:
+        import pyarrow.parquet as pq
+
+        first = 1
+        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunksize):
+            frame = batch.to_pandas()
+            yield Chunk(frame, list(range(first, first + len(frame))), [None] * len(frame))
+            first += len(frame)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    reason: str
+
+
+class AtomicOutput:
+    """A temporary file beside `path` that replaces `path` only on `commit`.
+
+    Creating it proves the target folder is writable, before any work.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise InputError(f"output {self.path} is a folder; give a file name")
+        folder = self.path.parent
+        self.temporary = folder / f".{self.path.name}.{os.getpid()}.partial"
+        try:
+            self.temporary.open("wb").close()
+        except OSError as error:
+            raise InputError(f"cannot write the output {self.path}: {error.strerror}") from None
+
+    def commit(self) -> None:
+        """Move the finished file onto the target."""
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        """Remove the temporary file."""
+        self.temporary.unlink(missing_ok=True)
+
+
+class TableWriter:
+    """Appends chunks (DataFrames with the same columns) to one file of `fmt`.
+
+    Parameters
+    ----------
+    path : Path
+        Where to write (usually `AtomicOutput.temporary`).
+    fmt : str
+        One of `FORMATS`.
+    compress : bool
+        Gzip the text formats.
+    """
+
+    def __init__(self, path: Path, fmt: str, compress: bool = False) -> None:
+        self.path = path
+        self.format = fmt
+        self.compress = compress
+        self._handle: IO[str] | None = None
+        self._parquet = None
+        self._schema = None
+        self._columns: list[str] | None = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append the rows of `frame`."""
+        if self._columns is None:
+            self._columns = list(frame.columns)
+        frame = frame[self._columns]
+        if self.format == "parquet":
+            self._write_parquet(frame)
+            return
+        if self._handle is None:
+            binary = gzip.open(self.path, "wb") if self.compress else open(self.path, "wb")
+            self._handle = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+            first = True
+        else:
+            first = False
+        if self.format == "jsonl":
+            for record in frame.to_dict(orient="records"):
+                self._handle.write(json.dumps({k: _plain(v) for k, v in record.items()}, ensure_ascii=False) + "\n")
+        else:
+            frame.to_csv(self._handle, sep="\t" if self.format == "tsv" else ",", index=False, header=first, lineterminator="\n")
+
+    def _write_parquet(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            self._schema = pa.schema(fields)
+            self._parquet = pq.ParquetWriter(self.path, self._schema)
+        self._parquet.write_table(pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False))
+
+    def close(self) -> None:
+        """Flush and close the file (an empty table still gets its header)."""
+        if self._handle is not None:
+            self._handle.close()
+        if self._parquet is not None:
+            self._parquet.close()
+
+
+def _plain(value):
+    """A JSON-ready value (NaN -> None, numpy scalars -> Python)."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
