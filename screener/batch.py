@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import pandas as pd
 
@@ -222,7 +222,7 @@ def _tasks(chunk_texts: list) -> list[list]:
     return [chunk_texts[i : i + _TASK_ROWS] for i in range(0, len(chunk_texts), _TASK_ROWS)]
 
 
-def _progress(total_bytes: int, known_rows: int | None, quiet: bool):
+def _progress(known_rows: int | None, quiet: bool):
     from tqdm import tqdm
 
     disable = quiet or not sys.stderr.isatty()
@@ -335,7 +335,7 @@ def score_file(
 
 def _score_locally(reader: TableReader, text_column: str, model: str | None, profile: str | None, redact: bool, workers: int, quiet: bool) -> Iterator[pd.DataFrame]:
     """Scored chunks in input order, in this process or in `workers` processes."""
-    progress = _progress(reader.size, reader.total_rows(), quiet)
+    progress = _progress(reader.total_rows(), quiet)
     pool = None
     if workers > 1:
         context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
@@ -357,6 +357,8 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
                     row["error"] = chunk.errors[i]
                 rows[i] = row
             progress.update(len(rows))
+            if reader.format != "parquet":
+                progress.total = reader.total_rows(progress.n)
             yield _output_frame(_renamed_clashes(chunk.frame), rows)
     finally:
         progress.close()

@@ -94,6 +94,7 @@ class TableReader:
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r} (--encoding)") from None
+        self.bytes_read = 0  # of the file, so far (for progress estimates)
         self.columns: list[str] = self._header()
 
     @property
@@ -101,10 +102,14 @@ class TableReader:
         """Size of the file in bytes."""
         return self.path.stat().st_size
 
-    def total_rows(self) -> int | None:
-        """The number of rows when the format stores it (Parquet), else None."""
+    def total_rows(self, rows_read: int = 0) -> int | None:
+        """The number of rows: stored (Parquet), or estimated from the bytes read so far for an
+        uncompressed text file; None when unknown."""
         if self.format != "parquet":
-            return None
+            compressed = self.path.suffix.lower() == ".gz"
+            if compressed or not rows_read or not self.bytes_read:
+                return None
+            return max(rows_read, round(rows_read * self.size / self.bytes_read))
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(self.path).metadata.num_rows
@@ -141,6 +146,7 @@ class TableReader:
                         "pass the file's encoding with --encoding (for example --encoding latin-1)"
                     ) from None
                 consumed += len(block)
+                self.bytes_read = consumed
                 pieces = (pending + text).split("\n")
                 pending = pieces.pop()
                 for piece in pieces:
