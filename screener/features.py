@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM
 
 from screener._data import data_path, load_yaml
 from screener.evidence import MAX_TEXT_CHARS, Extractor
@@ -24,6 +25,7 @@ from screener.results import IndicatorHit
 __all__ = ["ParsedAd", "Parser", "IndicatorFeatures", "LexicalTerms", "terms_of", "IDENTITY_TOKEN"]
 
 IDENTITY_TOKEN = "<identity>"
+_TOKEN_ATTRS = [LOWER, NORM, IS_PUNCT, IS_SPACE, IDX, LENGTH]
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 _PAIRS = (("ACT", "MEANS"), ("MEANS", "PURPOSE"), ("ACT", "PURPOSE"))
 
@@ -75,13 +77,15 @@ class Parser:
         doc = self.extractor.doc(text)
         normalized = doc.user_data[NORMALIZED_KEY]
         identity = identity_terms()
+        strings = doc.vocab.strings
+        unchanged = normalized.text == normalized.original
         tokens, spans = [], []
-        for token in doc:
-            if token.is_punct or token.is_space:
+        # Reading attribute arrays avoids building a Token object per token.
+        for lower, norm, punct, space, start, length in doc.to_array(_TOKEN_ATTRS).tolist():
+            if punct or space:
                 continue
-            norm = token.norm_
-            tokens.append(IDENTITY_TOKEN if token.lower_ in identity else norm)
-            spans.append(normalized.to_original(token.idx, token.idx + len(token)))
+            tokens.append(IDENTITY_TOKEN if strings[lower] in identity else strings[norm])
+            spans.append((start, start + length) if unchanged else normalized.to_original(start, start + length))
         return ParsedAd(
             text=normalized.original,
             hits=self.extractor.hits(doc),
