@@ -3,11 +3,13 @@
 The output is a suspicion for a person to review, never a verdict.
 """
 
+from screener.batch import score_file, score_frame
 from screener.bundle import BundleError
 from screener.errors import CatalogueError, InputError, ScreenerError
 from screener.evidence import MAX_TEXT_CHARS, Extractor, extract
 from screener.indicators import Catalogue, Indicator, load_catalogue
 from screener.normalize import NormalizedText, normalize
+from screener.redact import redact
 from screener.results import ElementFinding, IndicatorHit, ScreeningResult
 from screener.screening import Screener, load_model, screen, screen_batch
 
@@ -32,6 +34,9 @@ __all__ = [
     "load_catalogue",
     "load_model",
     "normalize",
+    "redact",
     "screen",
     "screen_batch",
+    "score_file",
+    "score_frame",
 ]

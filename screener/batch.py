@@ -253,7 +253,8 @@ def score_file(
     ----------
     input, output : str or Path
         Files; the formats come from the extensions (``.gz`` allowed for text formats) unless
-        given. The output is written beside the target and moved there only on success.
+        given. The output is written beside the target and moved there only on success. With
+        the dask engine the input may be a URL (``s3://...``) that every worker can read.
     text_column : str
         The column holding the ad text.
     id_column : str, optional
@@ -295,10 +296,17 @@ def score_file(
         raise InputError(f"unknown engine {engine!r}; use local or dask")
     if workers < 1:
         raise InputError("--workers must be at least 1")
-    reader = TableReader(input, input_format, encoding, chunksize)
-    _check_text_column(reader.columns, text_column)
-    if id_column is not None and id_column not in reader.columns:
-        raise InputError(f"no id column {id_column!r} in the input; its columns are: {', '.join(reader.columns)}")
+    if engine == "dask":
+        from screener.dask_engine import read_with_dask, score_with_dask
+
+        source = read_with_dask(str(input), format_of(input, input_format), encoding)
+        columns = [str(c) for c in source.columns]
+    else:
+        reader = TableReader(input, input_format, encoding, chunksize)
+        columns = reader.columns
+    _check_text_column(columns, text_column)
+    if id_column is not None and id_column not in columns:
+        raise InputError(f"no id column {id_column!r} in the input; its columns are: {', '.join(columns)}")
     fmt = format_of(output, output_format)
     target = AtomicOutput(output)  # an unwritable output fails here, before any work
     model_path = str(model) if model is not None else None
@@ -311,9 +319,7 @@ def score_file(
     summary = BatchSummary()
     try:
         if engine == "dask":
-            from screener.dask_engine import score_with_dask
-
-            frames = score_with_dask(reader, text_column, model_path, profile, redact, workers, scheduler)
+            frames = score_with_dask(source, text_column, model_path, profile, redact, workers, scheduler)
         else:
             frames = _score_locally(reader, text_column, model_path, profile, redact, workers, quiet)
         wrote = False
@@ -322,7 +328,7 @@ def score_file(
             summary.add(frame)
             wrote = True
         if not wrote:
-            writer.write(_output_frame(_renamed_clashes(pd.DataFrame(columns=reader.columns)), []))
+            writer.write(_output_frame(_renamed_clashes(pd.DataFrame(columns=columns)), []))
         writer.close()
         target.commit()
     except BaseException:

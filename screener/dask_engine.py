@@ -12,9 +12,8 @@ from typing import Iterator
 import pandas as pd
 
 from screener.errors import InputError
-from screener.tables import TableReader
 
-__all__ = ["score_with_dask", "score_partition"]
+__all__ = ["read_with_dask", "score_with_dask", "score_partition"]
 
 
 def score_partition(frame: pd.DataFrame, text_column: str, model: str | None, profile: str | None, redact: bool) -> pd.DataFrame:
@@ -29,43 +28,39 @@ def score_partition(frame: pd.DataFrame, text_column: str, model: str | None, pr
     return batch._output_frame(batch._renamed_clashes(frame), rows)
 
 
-def _read(reader: TableReader):
-    import dask.dataframe as dd
+def read_with_dask(path: str, fmt: str, encoding: str):
+    """A lazy dask DataFrame of the input (a local path or a URL every worker can read)."""
+    try:
+        import dask
+        import dask.dataframe as dd
+    except ImportError:
+        raise InputError("the dask engine needs Dask: pip install 'screener[dask]'") from None
+    whole = path.endswith(".gz")
+    try:
+        with dask.config.set({"dataframe.convert-string": False}):
+            if fmt == "parquet":
+                return dd.read_parquet(path)
+            if fmt == "jsonl":
+                return dd.read_json(path, lines=True, orient="records", encoding=encoding, blocksize=None if whole else 2**24)
+            return dd.read_csv(path, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False, encoding=encoding, blocksize=None if whole else "16MB")
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise InputError(f"the dask engine cannot read {path} ({type(error).__name__}); check the path and --encoding") from None
 
-    path = str(reader.path)
-    if reader.format == "parquet":
-        return dd.read_parquet(path)
-    if reader.format == "jsonl":
-        return dd.read_json(path, lines=True, orient="records", encoding=reader.encoding, blocksize=None if path.endswith(".gz") else 2**24)
-    return dd.read_csv(
-        path,
-        sep="\t" if reader.format == "tsv" else ",",
-        dtype=str,
-        keep_default_na=False,
-        encoding=reader.encoding,
-        blocksize=None if path.endswith(".gz") else "16MB",
-    )
 
-
-def score_with_dask(reader: TableReader, text_column: str, model: str | None, profile: str | None, redact: bool, workers: int, scheduler: str | None) -> Iterator[pd.DataFrame]:
-    """Scored partitions in input order.
+def score_with_dask(frame, text_column: str, model: str | None, profile: str | None, redact: bool, workers: int, scheduler: str | None) -> Iterator[pd.DataFrame]:
+    """Scored partitions of `frame` (from `read_with_dask`) in input order.
 
     Parameters
     ----------
-    reader : TableReader
-        The opened input (its path must be readable by every worker: shared or object storage).
     scheduler : str, optional
         A running scheduler's address; otherwise a `LocalCluster` of `workers` processes.
     """
-    try:
-        import dask
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError("the dask engine needs Dask: pip install 'screener[dask]'") from None
+    import dask
+    from distributed import Client, LocalCluster
+
     from screener import batch
 
     with dask.config.set({"dataframe.convert-string": False}):
-        frame = _read(reader)
         meta = batch._output_frame(batch._renamed_clashes(frame._meta), [])
         scored = frame.map_partitions(score_partition, text_column, model, profile, redact, meta=meta)
         parts = scored.to_delayed()
@@ -84,7 +79,7 @@ def score_with_dask(reader: TableReader, text_column: str, model: str | None, pr
                 result = pending.pop(0).result()
             except (ValueError, UnicodeDecodeError) as error:
                 raise InputError(
-                    f"the dask engine could not read {reader.path.name} ({type(error).__name__}); "
+                    f"the dask engine could not read the input ({type(error).__name__}); "
                     "check --encoding, or use --engine local, which keeps malformed lines as error rows"
                 ) from None
             if following < len(parts):

@@ -10,9 +10,11 @@ from screener.legal import legal_elements
 from screener.model import Scored
 from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
 
-__all__ = ["explain", "TOP_TERMS"]
+__all__ = ["explain", "ELEMENT_WORDING", "TOP_TERMS"]
 
 TOP_TERMS = 8
+#: A flagged ad shows an element without a catalogue hit when its element head is this sure.
+ELEMENT_WORDING = 0.5
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 
 
@@ -35,10 +37,14 @@ def explain(
 ) -> ScreeningResult:
     """Assemble the result of one ad."""
     hits = tuple(replace(h, contribution=c) for h, c in zip(ad.hits, scored.hit_contributions))
+    flagged = scored.risk >= thresholds[profile]
     elements = {}
     for element in _ELEMENTS:
         own = tuple(h for h in hits if h.element == element and not h.negated)
-        elements[element] = ElementFinding(bool(own), sum(h.contribution for h in hits if h.element == element), own)
+        contribution = sum(h.contribution for h in hits if h.element == element)
+        worded = flagged and not own and scored.element_probabilities.get(element, 0.0) >= ELEMENT_WORDING
+        cues = tuple(" ".join(ad.text[s:e].split()) for s, e in scored.element_cues.get(element, ())) if worded else ()
+        elements[element] = ElementFinding(bool(own) or worded, contribution, own, cues)
     children = {i.id for i in load_catalogue(catalogue or None) if i.child}
     child_branch = any(h.indicator in children and not h.negated for h in hits) and (
         elements["ACT"].present or elements["PURPOSE"].present
@@ -48,7 +54,6 @@ def explain(
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
-    flagged = scored.risk >= thresholds[profile]
     level = _level(scored.risk, thresholds)
     return ScreeningResult(
         risk=scored.risk,
@@ -74,6 +79,10 @@ def summarize(risk: float, level: str, flagged: bool, profile: str, elements: di
     for name, finding in elements.items():
         if not finding.present:
             missing.append(name)
+            continue
+        if not finding.hits:
+            quoted = ", ".join(f"'{cue[:40]}'" for cue in finding.cues)
+            parts.append(f"{name}: suggested by the wording" + (f" — {quoted}." if quoted else "."))
             continue
         strongest: IndicatorHit = max(finding.hits, key=lambda h: h.contribution)
         sub = legal[name].sub_element(strongest.sub_element).label

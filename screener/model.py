@@ -9,7 +9,7 @@ the same logit by hand for one ad in well under a millisecond and splits it into
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
@@ -32,6 +32,7 @@ __all__ = ["ParseAds", "EvidenceDropoutClassifier", "make_pipeline", "ScreeningM
 
 PROFILES = ("balanced", "high_precision", "high_recall")
 _OTHER_BELOW = 0.5  # ad type "other" when no type is this likely
+_CUES = 3  # words quoted for an element shown by wording alone
 
 
 @lru_cache(maxsize=4)
@@ -158,6 +159,8 @@ class Scored:
     term_contributions: dict[str, float]
     signals: float
     ad_type: str
+    element_probabilities: dict[str, float] = field(default_factory=dict)
+    element_cues: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
 
 class ScreeningModel:
@@ -171,12 +174,23 @@ class ScreeningModel:
         Multinomial ad-type classifier on the lexical features.
     thresholds : dict
         Profile name -> risk threshold.
+    element_heads : dict, optional
+        Element -> binary classifier on the lexical features: does the ad's wording show this
+        element (learned from the corpus's labelled elements)? It names elements the catalogue
+        found no phrase for.
     """
 
-    def __init__(self, pipeline: Pipeline, type_head: LogisticRegression | None, thresholds: dict[str, float]) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        type_head: LogisticRegression | None,
+        thresholds: dict[str, float],
+        element_heads: dict[str, LogisticRegression] | None = None,
+    ) -> None:
         self.pipeline = pipeline
         self.type_head = type_head
         self.thresholds = thresholds
+        self.element_heads = element_heads or {}
         calibrated = pipeline.named_steps["classifier"].calibrated_classifiers_[0]
         self._coef = calibrated.estimator.coef_[0]
         self._intercept = float(calibrated.estimator.intercept_[0])
@@ -245,7 +259,24 @@ class ScreeningModel:
             term_contributions=term_parts,
             signals=signals,
             ad_type=self._ad_type(weights),
+            element_probabilities={e: self._element_probability(e, weights) for e in self.element_heads},
+            element_cues={e: self._element_cues(e, weights, located) for e in self.element_heads},
         )
+
+    def _element_probability(self, element: str, weights: dict[int, float]) -> float:
+        """The element head's probability (as its predict_proba), from the sparse weights."""
+        head = self.element_heads[element]
+        logit = float(head.intercept_[0]) + sum(float(head.coef_[0, c]) * v for c, v in weights.items())
+        return 1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0
+
+    def _element_cues(self, element: str, weights: dict[int, float], located: list) -> tuple[tuple[int, int], ...]:
+        """Spans of the terms that raise the element head most (first occurrence each, at most 3)."""
+        coef = self.element_heads[element].coef_[0]
+        first: dict[int, tuple[int, int]] = {}
+        for _, column, start, end in located:
+            first.setdefault(column, (start, end))
+        ranked = sorted((c for c in first if coef[c] > 0), key=lambda c: -coef[c] * weights[c])
+        return tuple(sorted(first[c] for c in ranked[:_CUES]))
 
     def _owners(self, ad: ParsedAd, name: str) -> list[int]:
         """The hits an indicator feature is credited to."""
@@ -310,20 +341,28 @@ def train(
     dev_labels: Sequence[int] | None = None,
     seed: int = 0,
     catalogue: str = "",
+    elements: Sequence[str] | None = None,
 ) -> ScreeningModel:
     """Fit the screening model; threshold profiles come from dev (out-of-fold train risks without dev).
 
-    The same data and seed give the same model.
+    `ad_types` trains the ad-type head; `elements` (per text, element names joined by ";", as in
+    the corpus) trains one head per element. The same data and seed give the same model.
     """
     pipeline = make_pipeline(catalogue, seed)
     y = np.asarray(labels, dtype=int)
     pipeline.fit(list(texts), y)
     type_head = None
-    if ad_types is not None:
+    element_heads = {}
+    if ad_types is not None or elements is not None:
         lexical = pipeline.named_steps["features"].transformer_list[1][1]
-        parsed = pipeline.named_steps["parse"].transform(list(texts))
-        type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(lexical.transform(parsed), list(ad_types))
-    model = ScreeningModel(pipeline, type_head, {})
+        terms = lexical.transform(pipeline.named_steps["parse"].transform(list(texts)))
+        if ad_types is not None:
+            type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(terms, list(ad_types))
+        for element in ("ACT", "MEANS", "PURPOSE") if elements is not None else ():
+            shown = [element in str(row).split(";") for row in elements]
+            if any(shown) and not all(shown):
+                element_heads[element] = LogisticRegression(max_iter=3000, random_state=seed).fit(terms, shown)
+    model = ScreeningModel(pipeline, type_head, {}, element_heads)
     if dev_texts is not None and dev_labels is not None:
         risk = model.pipeline.predict_proba(list(dev_texts))[:, 1]
         model.thresholds.update(_thresholds(np.asarray(dev_labels, dtype=int), risk))

@@ -60,23 +60,28 @@ class ElementFinding:
     Attributes
     ----------
     present : bool
-        At least one non-negated hit of the element.
+        At least one non-negated hit of the element, or (in a flagged ad) wording that the
+        model's element head reads as showing it.
     contribution : float
         Sum of the contributions of the element's hits to the logit.
     hits : tuple of IndicatorHit
         The element's non-negated hits.
+    cues : tuple of str
+        When the element is present without hits: the words of the ad that suggest it most.
     """
 
     present: bool
     contribution: float
     hits: tuple[IndicatorHit, ...]
+    cues: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"present": self.present, "contribution": self.contribution, "hits": [h.to_dict() for h in self.hits]}
+        return {"present": self.present, "contribution": self.contribution, "hits": [h.to_dict() for h in self.hits], "cues": list(self.cues)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ElementFinding":
-        return cls(data["present"], data["contribution"], tuple(IndicatorHit.from_dict(h) for h in data["hits"]))
+        hits = tuple(IndicatorHit.from_dict(h) for h in data["hits"])
+        return cls(data["present"], data["contribution"], hits, tuple(data.get("cues", ())))
 
 
 @dataclass(frozen=True, slots=True)

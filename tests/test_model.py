@@ -22,7 +22,10 @@ from screener import MAX_TEXT_CHARS, Screener, ScreeningResult
 from screener.bundle import BundleError, load_bundle
 from screener.corpus import write_corpus
 from screener.features import IndicatorFeatures, LexicalTerms
-from screener.model import ParseAds, make_pipeline
+from screener.explain import explain
+from screener.features import ParsedAd
+from screener.model import ParseAds, Scored, make_pipeline
+from screener.results import ModelInfo
 from screener.training import train_bundle
 
 BANKS = str(Path(__file__).parent / "fixtures" / "banks")
@@ -50,6 +53,38 @@ def test_hand_computed_ad_type_matches_the_type_head(screener):
     probabilities = model.type_head.predict_proba(lexical.transform(model.pipeline.named_steps["parse"].transform(texts)))
     expected = [str(model.type_head.classes_[p.argmax()]) if p.max() >= 0.5 else "other" for p in probabilities]
     assert [screener.screen(text).ad_type for text in texts] == expected
+
+
+def test_hand_computed_element_probabilities_match_the_heads(screener):
+    model = screener.bundle.model
+    assert set(model.element_heads) == {"ACT", "MEANS", "PURPOSE"}
+    texts = [RISKY, "ordinary detail number one about the job, reply here"]
+    parsed = model.pipeline.named_steps["parse"].transform(texts)
+    terms = model.pipeline.named_steps["features"].transformer_list[1][1].transform(parsed)
+    for row, ad in enumerate(parsed):
+        scored = model.score(ad)
+        for element, head in model.element_heads.items():
+            assert scored.element_probabilities[element] == pytest.approx(head.predict_proba(terms[row])[0, 1], abs=1e-9)
+            assert all(0 <= s < e <= len(ad.text) for s, e in scored.element_cues[element])
+
+
+def test_an_element_shown_by_wording_alone_is_present_with_its_cues():
+    text = "Nice hostess job in a club, good tips."
+    ad = ParsedAd(text=text, hits=(), tokens=("nice", "hostess"), spans=((0, 4), (5, 12)), signals=())
+    scored = Scored(
+        logit=2.0, risk=0.88, intercept=2.0, hit_contributions=(), term_contributions={}, signals=0.0, ad_type="job",
+        element_probabilities={"ACT": 0.2, "MEANS": 0.1, "PURPOSE": 0.9}, element_cues={"PURPOSE": ((5, 12), (22, 26))},
+    )
+    thresholds = {"balanced": 0.5, "high_precision": 0.8, "high_recall": 0.3}
+    result = explain(ad, scored, thresholds, "balanced", ModelInfo("m", "1"))
+    purpose = result.elements["PURPOSE"]
+    assert purpose.present and purpose.hits == () and purpose.contribution == 0.0
+    assert purpose.cues == ("hostess", "club")
+    assert not result.elements["ACT"].present and not result.elements["MEANS"].present
+    assert "PURPOSE: suggested by the wording — 'hostess', 'club'." in result.summary
+    assert "No evidence of ACT or MEANS." in result.summary
+    quiet = explain(ad, scored, {**thresholds, "balanced": 0.95}, "balanced", ModelInfo("m", "1"))
+    assert not quiet.elements["PURPOSE"].present  # not flagged: wording alone names no element
 
 
 def test_parts_add_up_to_the_logit_and_match_the_pipeline(screener):
@@ -94,6 +129,7 @@ def test_result_round_trips_through_json(screener):
     assert ScreeningResult.from_dict(data) == result
     assert set(data) == {"risk", "flagged", "level", "ad_type", "elements", "child_branch", "hits", "terms", "score_breakdown", "summary", "model", "warnings"}
     assert set(data["elements"]) == {"ACT", "MEANS", "PURPOSE"}
+    assert all(set(finding) == {"present", "contribution", "hits", "cues"} for finding in data["elements"].values())
     assert data["model"] == {"name": "test-model", "version": "0.1"}
 
 
