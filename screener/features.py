@@ -259,11 +259,16 @@ class LexicalTerms(_ParsedAdsInput, TransformerMixin, BaseEstimator):
             column = vocabulary.get(term)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1
+        return self.weights_of_counts(counts)
+
+    def weights_of_counts(self, counts: dict[int, int]) -> dict[int, float]:
+        """Sublinear TF-IDF, L2-normalized, from term counts by column: column -> value."""
         if not counts:
             return {}
-        values = {c: (1.0 + np.log(n)) * self.idf_[c] for c, n in counts.items()}
-        norm = float(np.sqrt(sum(v * v for v in values.values())))
-        return {c: v / norm for c, v in values.items()}
+        columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf_[columns]
+        values /= np.sqrt(np.dot(values, values))
+        return dict(zip(columns.tolist(), values.tolist()))
 
     def transform(self, X) -> sp.csr_matrix:
         """One TF-IDF row per `ParsedAd`."""

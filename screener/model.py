@@ -232,20 +232,23 @@ class ScreeningModel:
             owners = self._owners(ad, name)
             for owner in owners:
                 hit_parts[owner] += contribution / len(owners)
-        weights = self._lexical.weights(ad)
-        occurrences = term_occurrences(ad)
-        counts: dict[int, int] = {}
         vocabulary = self._lexical.vocabulary_
         located = []
-        for term, start, end in occurrences:
+        counts: dict[int, int] = {}
+        for term, start, end in term_occurrences(ad):
             column = vocabulary.get(term)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1
                 located.append((term, column, start, end))
+        weights = self._lexical.weights_of_counts(counts)
+        columns = np.fromiter(weights, dtype=np.intp, count=len(weights))
+        values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        per_occurrence = dict(zip(weights, (self._coef[self._offset + columns] * values / [counts[c] for c in weights]).tolist()))
+        spans = [(h.start, h.end) for h in ad.hits]
         term_parts: dict[str, float] = {}
         for term, column, start, end in located:
-            contribution = float(self._coef[self._offset + column]) * weights[column] / counts[column]
-            owner = next((i for i, h in enumerate(ad.hits) if h.start <= start and end <= h.end), None)
+            contribution = per_occurrence[column]
+            owner = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None) if spans else None
             if owner is None:
                 term_parts[term] = term_parts.get(term, 0.0) + contribution
             else:
@@ -258,25 +261,28 @@ class ScreeningModel:
             hit_contributions=tuple(hit_parts),
             term_contributions=term_parts,
             signals=signals,
-            ad_type=self._ad_type(weights),
-            element_probabilities={e: self._element_probability(e, weights) for e in self.element_heads},
-            element_cues={e: self._element_cues(e, weights, located) for e in self.element_heads},
+            ad_type=self._ad_type(columns, values),
+            element_probabilities={e: self._element_probability(e, columns, values) for e in self.element_heads},
+            element_cues={e: self._element_cues(e, columns, values, located) for e in self.element_heads},
         )
 
-    def _element_probability(self, element: str, weights: dict[int, float]) -> float:
-        """The element head's probability (as its predict_proba), from the sparse weights."""
+    def _element_probability(self, element: str, columns: np.ndarray, values: np.ndarray) -> float:
+        """The element head's probability (as its predict_proba), from the ad's sparse weights."""
         head = self.element_heads[element]
-        logit = float(head.intercept_[0]) + sum(float(head.coef_[0, c]) * v for c, v in weights.items())
+        logit = float(head.intercept_[0] + head.coef_[0, columns] @ values)
         return 1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0
 
-    def _element_cues(self, element: str, weights: dict[int, float], located: list) -> tuple[tuple[int, int], ...]:
+    def _element_cues(self, element: str, columns: np.ndarray, values: np.ndarray, located: list) -> tuple[tuple[int, int], ...]:
         """Spans of the terms that raise the element head most (first occurrence each, at most 3)."""
-        coef = self.element_heads[element].coef_[0]
+        if not len(columns):
+            return ()
+        raising = self.element_heads[element].coef_[0, columns] * values
+        best = [int(columns[i]) for i in np.argsort(-raising, kind="stable")[:_CUES] if raising[i] > 0]
         first: dict[int, tuple[int, int]] = {}
         for _, column, start, end in located:
-            first.setdefault(column, (start, end))
-        ranked = sorted((c for c in first if coef[c] > 0), key=lambda c: -coef[c] * weights[c])
-        return tuple(sorted(first[c] for c in ranked[:_CUES]))
+            if column in best and column not in first:
+                first[column] = (start, end)
+        return tuple(sorted(first.values()))
 
     def _owners(self, ad: ParsedAd, name: str) -> list[int]:
         """The hits an indicator feature is credited to."""
@@ -297,12 +303,10 @@ class ScreeningModel:
             return [i for i in live if ad.hits[i].indicator in self._indicators.child_indicators or ad.hits[i].element in ("ACT", "PURPOSE")]
         return live
 
-    def _ad_type(self, weights: dict[int, float]) -> str:
-        """The ad-type head's prediction, computed on the sparse weights (as its predict_proba)."""
-        if self.type_head is None or not weights:
+    def _ad_type(self, columns: np.ndarray, values: np.ndarray) -> str:
+        """The ad-type head's prediction, computed on the ad's sparse weights (as its predict_proba)."""
+        if self.type_head is None or not len(columns):
             return "other"
-        columns = np.fromiter(weights, dtype=np.intp)
-        values = np.fromiter(weights.values(), dtype=np.float64)
         scores = self.type_head.coef_[:, columns] @ values + self.type_head.intercept_
         if len(scores) == 1:  # two types: one logit
             scores = np.array([0.0, scores[0]])
