@@ -26,7 +26,8 @@ from screener.evidence import MAX_TEXT_CHARS
 from screener.model import PROFILES
 from screener.redact import contact_spans, redact_spans
 from screener.results import ScreeningResult
-from screener.screening import Screener
+from screener.bundle import verify_bundle
+from screener.screening import Screener, model_folder
 from screener.tables import AtomicOutput, TableReader, TableWriter, format_of
 
 __all__ = ["RESULT_COLUMNS", "BatchSummary", "result_row", "score_texts", "score_frame", "score_file"]
@@ -311,7 +312,7 @@ def score_file(
     target = AtomicOutput(output)  # an unwritable output fails here, before any work
     model_path = str(model) if model is not None else None
     try:
-        Screener(model_path).bundle  # a missing or tampered model fails before any scoring
+        verify_bundle(model_folder(model_path))  # a missing or tampered model fails before any scoring
     except BaseException:
         target.discard()
         raise

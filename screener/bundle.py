@@ -1,8 +1,11 @@
 """Model bundles: ``model.joblib`` + ``manifest.json`` + ``MODEL_CARD.md`` in one folder.
 
-Loading a joblib file runs code. `load_bundle` therefore checks the manifest's format version
-and the sha256 of ``model.joblib`` *before* unpickling, and refuses anything that does not match.
-Only load bundles you trust.
+Loading a joblib file runs code. `load_bundle` therefore checks, *before* unpickling, the
+manifest's format version, the manifest's own digest (``manifest_sha256``, over the rest of the
+manifest) and the sha256 of ``model.joblib`` recorded in it, and refuses anything that does not
+match. These catch damaged and naively edited bundles; someone who can rewrite every file can
+recompute the digests, so pin the manifest digest you trust (``expected_sha256``) when a bundle
+comes from elsewhere. Only load bundles you trust.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ import spacy
 from screener.errors import ScreenerError
 from screener.model import ScreeningModel
 
-__all__ = ["FORMAT_VERSION", "Bundle", "save_bundle", "load_bundle", "BundleError"]
+__all__ = ["FORMAT_VERSION", "Bundle", "save_bundle", "load_bundle", "verify_bundle", "manifest_digest", "BundleError"]
 
-FORMAT_VERSION = "screener-bundle/1"
+FORMAT_VERSION = "screener-bundle/2"
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 CARD_FILE = "MODEL_CARD.md"
@@ -52,6 +55,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def manifest_digest(manifest: dict[str, Any]) -> str:
+    """sha256 of the manifest without its own ``manifest_sha256`` (canonical JSON)."""
+    rest = {key: value for key, value in manifest.items() if key != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(rest, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
 def library_versions() -> dict[str, str]:
     """The versions a bundle records and compares."""
     from screener import __version__
@@ -70,19 +79,28 @@ def save_bundle(model: ScreeningModel, folder: str | Path, manifest: dict[str, A
         "libraries": library_versions(),
         "model_sha256": _sha256(folder / MODEL_FILE),
     }
+    full["manifest_sha256"] = manifest_digest(full)
     (folder / MANIFEST_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (folder / CARD_FILE).write_text(card, encoding="utf-8")
     return full
 
 
-def load_bundle(folder: str | Path) -> Bundle:
-    """Load a bundle after verifying its manifest and the model file's hash.
+def verify_bundle(folder: str | Path, expected_sha256: str | None = None) -> dict[str, Any]:
+    """Check a bundle without unpickling anything; return its manifest.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The bundle folder.
+    expected_sha256 : str, optional
+        The manifest digest you trust (``manifest_sha256``); the bundle must have it.
 
     Raises
     ------
     BundleError
-        If the folder, manifest or model file is missing, the format version is unknown, or
-        the model file does not match the manifest's sha256.
+        If the folder, manifest or model file is missing, the format version is unknown, the
+        manifest was altered, the model file does not match the manifest, or the digest is not
+        the expected one.
     """
     folder = Path(folder)
     manifest_path = folder / MANIFEST_FILE
@@ -98,12 +116,30 @@ def load_bundle(folder: str | Path) -> Bundle:
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
         found = manifest.get("format_version") if isinstance(manifest, dict) else None
         raise BundleError(f"{folder}: unknown bundle format {found!r}; this screener reads {FORMAT_VERSION!r}")
+    if manifest.get("manifest_sha256") != manifest_digest(manifest):
+        raise BundleError(f"{manifest_path} does not match its digest: the manifest was altered; refusing the bundle")
+    if expected_sha256 is not None and manifest["manifest_sha256"] != expected_sha256.lower():
+        raise BundleError(f"{folder} is not the expected bundle (manifest digest {manifest['manifest_sha256'][:12]}...)")
     actual = _sha256(model_path)
     if actual != manifest.get("model_sha256"):
         raise BundleError(
             f"{model_path} does not match its manifest (sha256 {actual[:12]}... vs {str(manifest.get('model_sha256'))[:12]}...): "
             "refusing to load a file that may have been altered"
         )
+    return manifest
+
+
+def load_bundle(folder: str | Path, expected_sha256: str | None = None) -> Bundle:
+    """Load a bundle after `verify_bundle`; warn when library or catalogue versions differ.
+
+    Raises
+    ------
+    BundleError
+        As `verify_bundle`, or if the model file does not hold a screening model.
+    """
+    folder = Path(folder)
+    manifest = verify_bundle(folder, expected_sha256)
+    model_path = folder / MODEL_FILE
     for library, version in library_versions().items():
         recorded = manifest.get("libraries", {}).get(library)
         if recorded and recorded != version:

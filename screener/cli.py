@@ -250,6 +250,71 @@ def evaluate_command(
     typer.echo(f"wrote {out / 'metrics.json'}")
 
 
+def _labelled(data: Path, text_column: str, label_column: str, need_label: bool = True):
+    """The texts and labels of a labelled CSV; exit 2 with the columns there are when one is missing."""
+    import pandas as pd
+
+    if not data.is_file():
+        _fail(f"--data {data} does not exist or is not a file")
+    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
+    wanted = (text_column, label_column) if need_label else (text_column,)
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        _fail(f"no column(s) {', '.join(missing)} in {data}; columns: {', '.join(frame.columns)}")
+    binary = label_column in frame.columns and frame[label_column].isin(["0", "1"]).all()
+    if need_label and not binary:
+        _fail(f"column {label_column} must hold 0 or 1 in every row")
+    return frame[text_column].tolist(), frame[label_column].astype(int).tolist() if binary else None
+
+
+@app.command("robustness")
+def robustness_command(
+    model: Path = typer.Option(..., "--model", help="A model bundle folder."),
+    data: Path = typer.Option(..., "--data", help="Labelled CSV (text, label)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write robustness.json and robustness.md into."),
+    text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
+    label_column: str = typer.Option("label", "--label-column", help="The column holding the 0/1 label."),
+    profile: str = typer.Option("balanced", "--profile", help="Threshold profile: balanced, high_precision or high_recall."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the disguises."),
+) -> None:
+    """Recall under each disguise (and all together) against clean text; false alarms on benign ads."""
+    from screener.model import PROFILES
+    from screener.robustness import robustness_markdown, robustness_report
+    from screener.screening import Screener
+
+    if profile not in PROFILES:
+        _fail(f"--profile {profile!r} is not a profile; use one of {', '.join(PROFILES)}")
+    texts, labels = _labelled(data, text_column, label_column)
+    report = robustness_report(Screener(model, profile=profile), texts, labels, seed=seed)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "robustness.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    markdown = robustness_markdown(report)
+    (out / "robustness.md").write_text(markdown, encoding="utf-8")
+    typer.echo(markdown)
+
+
+@app.command("fairness")
+def fairness_command(
+    model: Path = typer.Option(..., "--model", help="A model bundle folder."),
+    data: Path = typer.Option(..., "--data", help="CSV of ads (text; a label column breaks the figures down)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write fairness.json and fairness.md into."),
+    text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
+    label_column: str = typer.Option("label", "--label-column", help="The column holding the 0/1 label, if any."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the identity swaps."),
+) -> None:
+    """Identity swaps (risk shift) and coercive clauses (share that raise the score)."""
+    from screener.fairness import fairness_markdown, fairness_report
+    from screener.screening import Screener
+
+    texts, labels = _labelled(data, text_column, label_column, need_label=False)
+    report = fairness_report(Screener(model), texts, labels, seed=seed)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "fairness.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    markdown = fairness_markdown(report)
+    (out / "fairness.md").write_text(markdown, encoding="utf-8")
+    typer.echo(markdown)
+
+
 _COLOURS = {"ACT": typer.colors.CYAN, "MEANS": typer.colors.YELLOW, "PURPOSE": typer.colors.MAGENTA}
 
 

@@ -35,6 +35,7 @@ NORMALIZED_KEY = "screener.normalized"  # doc.user_data key of the NormalizedTex
 if not Doc.has_extension("normalized"):
     Doc.set_extension("normalized", getter=lambda doc: doc.user_data.get(NORMALIZED_KEY))
 NEGATED_KEY = "screener_negated"
+SENTENCE_ENDS = (".", "\n", "\n\n")  # NORMs no near rule reaches across ("?" and "!" often lead into a pitch)
 NEAR_GAPS_KEY = "screener.near_gaps"  # doc.user_data: near-rule hit span -> token gaps between its sides
 if not Span.has_extension("negated"):
     Span.set_extension(
@@ -103,13 +104,14 @@ def _number_class(value: int, is_digit_word: bool) -> str:
     return "{AMOUNT}" if value >= 100 else "{NUM}"
 
 
-def _texting() -> dict[str, str]:
-    return {str(k): str(v) for k, v in load_yaml("normalization.yaml")["texting"].items()}
+def _table(name: str) -> dict[str, str]:
+    return {str(k): str(v) for k, v in load_yaml("normalization.yaml")[name].items()}
 
 
 def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
     """Make each lexeme's NORM its class, the word its leetspeak stands for ("w0rk" -> "work"),
-    or the word a texting spelling stands for ("ur" -> "your").
+    or the word a texting spelling stands for ("ur" -> "your"); gendered words then fold to one
+    neutral word ("girls", "boys" -> "youngsters").
 
     spaCy computes a lexeme's attributes once, when the string is first seen, so this folding
     costs nothing per token afterwards.
@@ -117,10 +119,12 @@ def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
     default = vocab.lex_attr_getters[NORM]
     default = getattr(default, "screener_default", default)
 
-    texting = _texting()
+    texting = _table("texting")
+    neutral = _table("gender_neutral")
 
     def norm(text: str) -> str:
-        return token_class(text) or deleet_word(text, lexicon) or texting.get(text.lower()) or default(text)
+        word = token_class(text) or deleet_word(text, lexicon) or texting.get(text.lower()) or default(text)
+        return neutral.get(word, word)
 
     norm.screener_default = default  # type: ignore[attr-defined]
     vocab.lex_attr_getters[NORM] = norm
@@ -236,6 +240,8 @@ class IndicatorMatcher:
                         self.followers[label] = _first_slot_index(sequences)
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher.add("anchor", [[norm] for norm in self.by_anchor])
+        # The two sides of a near rule must be in one sentence.
+        self.sentence_ends = frozenset(nlp.vocab.strings.add(mark) for mark in SENTENCE_ENDS)
         self._literal_cache: dict[int, str] = {}
         self.by_signal: dict[str, list[str]] = {}
         for indicator in self.catalogue:
@@ -263,8 +269,9 @@ class IndicatorMatcher:
             value = self._literal_cache[orth] = _literal(strings[orth])
         return value
 
-    def _pair_near(self, found: dict[str, list[tuple[int, int]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
-        """Replace near-rule side matches in `found` by hits where both sides are close enough.
+    def _pair_near(self, ids: list[int], found: dict[str, list[tuple[int, int]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
+        """Replace near-rule side matches in `found` by hits where both sides are close enough,
+        in one sentence.
 
         The tokens between the two sides go to `gaps`: a negation there negates the hit.
         """
@@ -276,15 +283,16 @@ class IndicatorMatcher:
             window = self.near[f"{indicator}~{number}~0"][3]
             for a_start, a_end in firsts:
                 for b_start, b_end in seconds:
-                    gap = max(a_start, b_start) - min(a_end, b_end)
-                    if 0 <= gap <= window:
+                    low, high = min(a_end, b_end), max(a_start, b_start)
+                    if 0 <= high - low <= window and not any(ids[k] in self.sentence_ends for k in range(low, high)):
                         span = (min(a_start, b_start), max(a_end, b_end))
                         found.setdefault(indicator, []).append(span)
-                        gaps.setdefault(span, []).append((min(a_end, b_end), max(a_start, b_start)))
+                        gaps.setdefault(span, []).append((low, high))
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[tuple[int, int]]] = {}
         matches = self.matcher(doc)
+        ids: list[int] = []
         if matches:
             ids = doc.to_array(NORM).tolist()
             length = len(ids)
@@ -300,7 +308,7 @@ class IndicatorMatcher:
                         self._verify(doc, ids, position, candidates, found)
             if self.followers:
                 self._follow(doc, ids, found)
-        return self._finish(doc, found)
+        return self._finish(doc, ids, found)
 
     def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int]]]) -> None:
         """Look for the commoner side of each near rule only within reach of its other side's matches."""
@@ -337,11 +345,11 @@ class IndicatorMatcher:
             if position - anchor >= 0:
                 self._verify_at(doc, ids, position - anchor, label, slots, found)
 
-    def _finish(self, doc: Doc, found: dict[str, list[tuple[int, int]]]) -> Doc:
+    def _finish(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int]]]) -> Doc:
         """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
         if self.near:
             gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
-            self._pair_near(found, gaps)
+            self._pair_near(ids, found, gaps)
             if gaps:
                 doc.user_data[NEAR_GAPS_KEY] = gaps
         normalized: NormalizedText | None = doc.user_data.get(NORMALIZED_KEY)

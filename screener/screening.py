@@ -20,16 +20,22 @@ __all__ = ["DEFAULT_MODEL", "Screener", "load_model", "screen", "screen_batch"]
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 
 
-def load_model(path: str | Path | None = None) -> Bundle:
+def model_folder(path: str | Path | None = None) -> Path:
+    """The bundle folder: `path`, else ``$SCREENER_MODEL``, else the shipped ``models/default``."""
+    return Path(path) if path is not None else Path(os.environ.get("SCREENER_MODEL", DEFAULT_MODEL))
+
+
+def load_model(path: str | Path | None = None, expected_sha256: str | None = None) -> Bundle:
     """Load a model bundle (verified before unpickling; see `screener.bundle`).
 
     Parameters
     ----------
     path : str or Path, optional
         A bundle folder; ``$SCREENER_MODEL`` or the shipped ``models/default`` when omitted.
+    expected_sha256 : str, optional
+        The manifest digest you trust (``manifest_sha256``): any other bundle is refused.
     """
-    folder = Path(path) if path is not None else Path(os.environ.get("SCREENER_MODEL", DEFAULT_MODEL))
-    return load_bundle(folder)
+    return load_bundle(model_folder(path), expected_sha256)
 
 
 class Screener:

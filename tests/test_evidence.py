@@ -102,6 +102,12 @@ def test_near_rule_hits_span_both_parts_within_the_window():
     assert found("ladies will never meet guests") == {"girls_for_clients": True}  # a negation between the sides
 
 
+def test_near_rule_sides_stay_in_one_sentence():
+    assert "girls_for_clients" not in found("Ladies only. Guests pay at the door")
+    assert "girls_for_clients" not in found("ladies\nguests")
+    assert "girls_for_clients" in found("Ladies? Guests are waiting")  # a question leads into the pitch
+
+
 def test_same_indicator_hits_do_not_overlap():
     hits = [h for h in MINI.extract("we pay your ticket, free flight, free travel") if h.indicator == "ticket_paid"]
     assert len(hits) == 3
