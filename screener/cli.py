@@ -224,14 +224,33 @@ def train_command(
 def evaluate_command(
     model: Path = typer.Option(..., "--model", help="A model bundle folder."),
     data: Path = typer.Option(..., "--data", help="Labelled CSV (text, label; ad_type, difficulty, elements, spans optional)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write metrics.json into."),
+    out: Path = typer.Option(..., "--out", help="Folder to write metrics.json, report.html and the plots into."),
     text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
     label_column: str = typer.Option("label", "--label-column", help="The column holding the 0/1 label."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html and PNG plots (needs matplotlib)."),
 ) -> None:
-    """Measure a model on a labelled file; writes metrics.json."""
+    """Measure a model on a labelled file; writes metrics.json, report.html and PNG plots."""
+    scored, figures = _evaluated(model, data, text_column, label_column)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if report:
+        from screener.report import write_report
+
+        typer.echo(f"wrote {write_report([scored], [figures], out)}")
+    balanced = figures["profiles"]["balanced"]
+    auc = figures["roc_auc"]
+    typer.echo(f"ROC-AUC {auc:.3f}" if auc is not None else "ROC-AUC n/a (one class)")
+    typer.echo(f"balanced: precision {balanced['precision']:.3f} recall {balanced['recall']:.3f} F1 {balanced['f1']:.3f}")
+    typer.echo(f"wrote {out / 'metrics.json'}")
+
+
+def _evaluated(model: Path, data: Path, text_column: str, label_column: str, name: str | None = None):
+    """(report.Scored, metrics) of one model on a labelled CSV."""
+    import numpy as np
     import pandas as pd
 
-    from screener.evaluate import metrics
+    from screener.evaluate import metrics, screen_frame_results
+    from screener.report import Scored
     from screener.screening import load_model
 
     if not data.is_file():
@@ -240,14 +259,47 @@ def evaluate_command(
     missing = [c for c in (text_column, label_column) if c not in frame.columns]
     if missing:
         _fail(f"no column(s) {', '.join(missing)} in {data}; columns: {', '.join(frame.columns)}")
-    figures = metrics(load_model(model), frame, text_column, label_column)
+    if not frame[label_column].isin(["0", "1"]).all():
+        _fail(f"column {label_column} must hold 0 or 1 in every row")
+    bundle = load_model(model)
+    results = screen_frame_results(bundle, frame[text_column].tolist())
+    figures = metrics(bundle, frame, text_column, label_column, results)
+    y = frame[label_column].astype(int).to_numpy()
+    label = name or f"{bundle.name} {bundle.version}"
+    return Scored(label, frame, np.asarray(y), results, bundle.model.thresholds, text_column), figures
+
+
+@app.command("compare")
+def compare_command(
+    models: list[Path] = typer.Option(..., "--models", help="Two or more model bundle folders (repeat --models, or list them after it)."),
+    data: Path = typer.Option(..., "--data", help="Labelled CSV (text, label; ad_type, difficulty optional)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write comparison.json, report.html and the plots into."),
+    text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
+    label_column: str = typer.Option("label", "--label-column", help="The column holding the 0/1 label."),
+    resamples: int = typer.Option(1000, "--bootstrap", min=100, help="Paired bootstrap resamples for the ROC-AUC differences."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+) -> None:
+    """Compare models on the same ads: figures side by side, paired bootstrap intervals of ROC-AUC differences."""
+    from screener.report import paired_bootstrap_auc, write_report
+
+    if len(models) < 2:
+        _fail("--models needs at least two bundle folders")
+    names = [folder.name for folder in models]
+    if len(set(names)) < len(names):
+        names = [str(folder) for folder in models]
+    evaluated = [_evaluated(folder, data, text_column, label_column, name) for folder, name in zip(models, names)]
+    scored = [s for s, _ in evaluated]
+    figures = [f for _, f in evaluated]
+    comparison = {}
+    if len(set(scored[0].y.tolist())) == 2:
+        for other in scored[1:]:
+            comparison[f"{other.name} - {scored[0].name}"] = paired_bootstrap_auc(scored[0].y, scored[0].risk, other.risk, resamples, seed)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "metrics.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    balanced = figures["profiles"]["balanced"]
-    auc = figures["roc_auc"]
-    typer.echo(f"ROC-AUC {auc:.3f}" if auc is not None else "ROC-AUC n/a (one class)")
-    typer.echo(f"balanced: precision {balanced['precision']:.3f} recall {balanced['recall']:.3f} F1 {balanced['f1']:.3f}")
-    typer.echo(f"wrote {out / 'metrics.json'}")
+    summary = {"models": {s.name: f for s, f in zip(scored, figures)}, "roc_auc_differences": comparison}
+    (out / "comparison.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {write_report(scored, figures, out, comparison)}")
+    for pair, row in comparison.items():
+        typer.echo(f"ROC-AUC {pair}: {row['difference']:+.4f} [{row['low']:+.4f}, {row['high']:+.4f}] (95% paired bootstrap)")
 
 
 def _labelled(data: Path, text_column: str, label_column: str, need_label: bool = True):

@@ -63,9 +63,12 @@ def _at_profiles(y: np.ndarray, risk: np.ndarray, thresholds: dict[str, float]) 
     return out
 
 
-def metrics(bundle: Bundle, frame: pd.DataFrame, text_column: str = "text", label_column: str = "label") -> dict[str, Any]:
-    """All figures for one labelled frame (see `screener evaluate`)."""
-    results = screen_frame_results(bundle, frame[text_column].tolist())
+def metrics(
+    bundle: Bundle, frame: pd.DataFrame, text_column: str = "text", label_column: str = "label", results: list[ScreeningResult] | None = None
+) -> dict[str, Any]:
+    """All figures for one labelled frame (see `screener evaluate`); `results` when already screened."""
+    if results is None:
+        results = screen_frame_results(bundle, frame[text_column].tolist())
     y = frame[label_column].astype(int).to_numpy()
     risk = np.array([r.risk for r in results])
     thresholds = bundle.model.thresholds

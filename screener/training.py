@@ -84,7 +84,12 @@ def model_card(manifest: dict[str, Any]) -> str:
             balanced = figures["profiles"]["balanced"]
             rows.append(f"| {group[3:]}={value} | {figures['n']} | {_figure(figures.get('roc_auc'))} | {_figure(balanced['recall'])} | {_figure(balanced['false_positive_rate'])} |")
     table = "\n".join(rows) or "| (no dev data) | | | | |"
-    profiles = "\n".join(f"| {p} | {t:.4f} |" for p, t in manifest["thresholds"].items())
+    on_dev = dev.get("profiles", {})
+    profiles = "\n".join(
+        f"| {p} | {t:.4f} | {_figure(on_dev.get(p, {}).get('precision'))} | {_figure(on_dev.get(p, {}).get('recall'))} "
+        f"| {_figure(on_dev.get(p, {}).get('false_positive_rate'))} | {_figure(on_dev.get(p, {}).get('flagged_per_1000'))} |"
+        for p, t in manifest["thresholds"].items()
+    )
     return f"""# Model card: {manifest['name']} {manifest['version']}
 
 ## Intended use
@@ -115,14 +120,20 @@ prevalence, or any language other than English.
 
 ## Threshold profiles
 
-| profile | threshold |
-|---|---|
+Precision, recall, false-positive rate and flags per 1,000 ads on the dev file (the confusion
+matrices of `screener evaluate`'s report):
+
+| profile | threshold | precision | recall | false-positive rate | flagged per 1,000 |
+|---|---:|---:|---:|---:|---:|
 {profiles}
 
 ## Metrics on the dev file ({manifest.get('dev_data', {}).get('file', 'none')})
 
 ROC-AUC {_figure(dev.get('roc_auc'))}, PR-AUC {_figure(dev.get('pr_auc'))}, Brier {_figure(dev.get('brier'))},
-ECE {_figure(dev.get('ece'))}.
+expected calibration error {_figure(dev.get('ece'))} (the reliability diagram of the report). Synthetic
+dev figures overstate performance on real ads; see the limits below and the project README for
+figures on hand-written ads. `screener evaluate --model DIR --data FILE --out DIR` writes the full
+report (curves, reliability, confusion matrices, score distributions, firing rates, errors).
 
 | group | n | ROC-AUC | recall (balanced) | false-positive rate (balanced) |
 |---|---:|---:|---:|---:|
