@@ -247,20 +247,12 @@ def evaluate_command(
 def _evaluated(model: Path, data: Path, text_column: str, label_column: str, name: str | None = None):
     """(report.Scored, metrics) of one model on a labelled CSV."""
     import numpy as np
-    import pandas as pd
 
     from screener.evaluate import metrics, screen_frame_results
     from screener.report import Scored
     from screener.screening import load_model
 
-    if not data.is_file():
-        _fail(f"--data {data} does not exist or is not a file")
-    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
-    missing = [c for c in (text_column, label_column) if c not in frame.columns]
-    if missing:
-        _fail(f"no column(s) {', '.join(missing)} in {data}; columns: {', '.join(frame.columns)}")
-    if not frame[label_column].isin(["0", "1"]).all():
-        _fail(f"column {label_column} must hold 0 or 1 in every row")
+    frame = _labelled_frame(data, text_column, label_column)
     bundle = load_model(model)
     results = screen_frame_results(bundle, frame[text_column].tolist())
     figures = metrics(bundle, frame, text_column, label_column, results)
@@ -302,8 +294,9 @@ def compare_command(
         typer.echo(f"ROC-AUC {pair}: {row['difference']:+.4f} [{row['low']:+.4f}, {row['high']:+.4f}] (95% paired bootstrap)")
 
 
-def _labelled(data: Path, text_column: str, label_column: str, need_label: bool = True):
-    """The texts and labels of a labelled CSV; exit 2 with the columns there are when one is missing."""
+def _labelled_frame(data: Path, text_column: str, label_column: str, need_label: bool = True):
+    """A labelled CSV as text columns; exit 2 naming the columns there are when one is missing,
+    or when the labels are not all 0 or 1."""
     import pandas as pd
 
     if not data.is_file():
@@ -313,9 +306,15 @@ def _labelled(data: Path, text_column: str, label_column: str, need_label: bool 
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         _fail(f"no column(s) {', '.join(missing)} in {data}; columns: {', '.join(frame.columns)}")
-    binary = label_column in frame.columns and frame[label_column].isin(["0", "1"]).all()
-    if need_label and not binary:
+    if need_label and not frame[label_column].isin(["0", "1"]).all():
         _fail(f"column {label_column} must hold 0 or 1 in every row")
+    return frame
+
+
+def _labelled(data: Path, text_column: str, label_column: str, need_label: bool = True):
+    """The texts of a CSV and its 0/1 labels (None when it has none and they are optional)."""
+    frame = _labelled_frame(data, text_column, label_column, need_label)
+    binary = label_column in frame.columns and frame[label_column].isin(["0", "1"]).all()
     return frame[text_column].tolist(), frame[label_column].astype(int).tolist() if binary else None
 
 
