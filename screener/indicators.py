@@ -170,6 +170,14 @@ class Catalogue:
                 words.update(re.findall(r"[a-z]+", _PLACEHOLDER.sub(" ", pattern).lower()))
         return words
 
+    def example_words(self) -> set[str]:
+        """Every word of the examples, lower-cased."""
+        words: set[str] = set()
+        for indicator in self.indicators:
+            for example in (*indicator.positive_examples, *indicator.negative_examples):
+                words.update(re.findall(r"[a-z]+", example.lower()))
+        return words
+
 
 def load_catalogue(directory: str | Path | None = None) -> Catalogue:
     """Load and validate every ``*.yaml`` indicator file in `directory`.

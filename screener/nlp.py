@@ -25,7 +25,7 @@ from spacy.util import registry
 from screener._data import data_path, load_yaml
 from screener.errors import CatalogueError
 from screener.indicators import PLACEHOLDERS, Catalogue, load_catalogue
-from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value
+from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value, respell_word
 
 __all__ = ["HITS_KEY", "NEGATED_KEY", "NORMALIZED_KEY", "build_nlp", "token_class"]
 
@@ -104,14 +104,21 @@ def _number_class(value: int, is_digit_word: bool) -> str:
     return "{AMOUNT}" if value >= 100 else "{NUM}"
 
 
+def _identity_words() -> frozenset[str]:
+    """Identity words (names, places, ...): never respelled as typos."""
+    data = load_yaml("identity_terms.yaml")
+    return frozenset(word.lower() for values in data.values() for value in values for word in str(value).split())
+
+
 def _table(name: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in load_yaml("normalization.yaml")[name].items()}
 
 
-def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
+def _install_token_norms(vocab, lexicon: frozenset[str], targets: frozenset[str] = frozenset(), known: frozenset[str] = frozenset()) -> None:
     """Make each lexeme's NORM its class, the word its leetspeak stands for ("w0rk" -> "work"),
-    or the word a texting spelling stands for ("ur" -> "your"); gendered words then fold to one
-    neutral word ("girls", "boys" -> "youngsters").
+    or the word a texting spelling stands for ("ur" -> "your"), or the pattern word (of `targets`) an
+    unknown word is a typo of ("pasport" -> "passport"); gendered words then fold to one neutral
+    NORM ("girls", "boys" -> "g:youngs").
 
     spaCy computes a lexeme's attributes once, when the string is first seen, so this folding
     costs nothing per token afterwards.
@@ -123,7 +130,13 @@ def _install_token_norms(vocab, lexicon: frozenset[str]) -> None:
     neutral = _table("gender_neutral")
 
     def norm(text: str) -> str:
-        word = token_class(text) or deleet_word(text, lexicon) or texting.get(text.lower()) or default(text)
+        word = (
+            token_class(text)
+            or deleet_word(text, lexicon)
+            or texting.get(text.lower())
+            or respell_word(text, targets, known)
+            or default(text)
+        )
         return neutral.get(word, word)
 
     norm.screener_default = default  # type: ignore[attr-defined]
@@ -183,9 +196,11 @@ def create_normalizing_tokenizer(catalogue: str = "") -> Callable[[Language], No
     """Registered tokenizer factory; `catalogue` is a catalogue folder, "" for the shipped one."""
 
     def make(nlp: Language) -> NormalizingTokenizer:
-        words = frozenset(load_catalogue(catalogue or None).pattern_words())
+        loaded = load_catalogue(catalogue or None)
+        words = frozenset(loaded.pattern_words())
         normalizer = Normalizer(lexicon=words, words=False)
-        _install_token_norms(nlp.vocab, normalizer.lexicon)
+        known = normalizer.lexicon | loaded.example_words() | _identity_words()
+        _install_token_norms(nlp.vocab, normalizer.lexicon, words, known)
         base = spacy.tokenizer.Tokenizer(
             nlp.vocab,
             rules={k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if k.lower() not in _NOT_CONTRACTIONS},

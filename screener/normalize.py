@@ -291,6 +291,23 @@ def _deleet(text: str, start: int, end: int, lexicon: frozenset[str]) -> str | N
     return deleet_word(token, lexicon)
 
 
+def respell_word(token: str, targets: frozenset[str], known: frozenset[str]) -> str | None:
+    """The word of `targets` a typo stands for ("pasport" -> "passport"), or None.
+
+    Only a lower-case-able word of 5 or more letters that is not in `known` is respelled, and only
+    when exactly one word of `targets` is one typo away: two letters swapped, a letter dropped or
+    a letter doubled.
+    """
+    word = token.lower()
+    if len(word) < 5 or not word.isalpha() or not word.isascii() or word in known or word in targets:
+        return None
+    candidates = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}  # swapped
+    candidates |= {word[:i] + word[i + 1 :] for i in range(len(word))}  # doubled (or an extra letter)
+    candidates |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in "abcdefghijklmnopqrstuvwxyz"}  # dropped
+    found = candidates & targets
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def deleet_word(token: str, lexicon: frozenset[str]) -> str | None:
     """The word a leetspeak token stands for ("c@sh" -> "cash"), or None when it is not leetspeak.
 

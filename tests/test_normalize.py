@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screener import normalize
-from screener.normalize import SIGNALS
+from screener.normalize import SIGNALS, respell_word
 
 
 def original_of(text: str, fragment: str) -> str:
@@ -148,3 +148,25 @@ def test_masked_letters_resolve_only_to_known_words():
     normalized = Normalizer(lexicon=["club", "work"])("cl*b w*rk, 5*3 and *** and zz*q")
     assert normalized.text == "club work, 5*3 and *** and zz*q"
     assert normalized.signals["leet"] == 2
+
+
+@pytest.mark.parametrize(
+    "typo, word",
+    [("pasport", "passport"), ("passprot", "passport"), ("salaary", "salary"), ("agnecy", "agency")],
+)
+def test_a_typo_of_a_pattern_word_is_respelled(typo, word):
+    assert respell_word(typo, frozenset({"passport", "salary", "agency"}), frozenset()) == word
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["contract", "pass", "Maria", "passage", "p4ssport", "pässport"],
+)
+def test_known_short_or_ambiguous_words_are_not_respelled(token):
+    targets = frozenset({"passport", "contact", "pass", "maria"})
+    assert respell_word(token, targets, known=frozenset({"contract", "maria"})) is None
+
+
+def test_only_a_unique_respelling_is_taken():
+    assert respell_word("travl", frozenset({"travel", "tral"}), frozenset()) is None
+    assert respell_word("travl", frozenset({"travel"}), frozenset()) == "travel"
