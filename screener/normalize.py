@@ -291,15 +291,18 @@ def _deleet(text: str, start: int, end: int, lexicon: frozenset[str]) -> str | N
     return deleet_word(token, lexicon)
 
 
+MAX_RESPELLED = 20  # longer tokens are never words of the catalogue; their candidates would cost memory
+
+
 def respell_word(token: str, targets: frozenset[str], known: frozenset[str]) -> str | None:
     """The word of `targets` a typo stands for ("pasport" -> "passport"), or None.
 
-    Only a lower-case-able word of 5 or more letters that is not in `known` is respelled, and only
+    Only an ASCII word of 5 to `MAX_RESPELLED` letters that is not in `known` is respelled, and only
     when exactly one word of `targets` is one typo away: two letters swapped, a letter dropped or
     a letter doubled.
     """
     word = token.lower()
-    if len(word) < 5 or not word.isalpha() or not word.isascii() or word in known or word in targets:
+    if not 5 <= len(word) <= MAX_RESPELLED or not word.isalpha() or not word.isascii() or word in known or word in targets:
         return None
     candidates = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}  # swapped
     candidates |= {word[:i] + word[i + 1 :] for i in range(len(word))}  # doubled (or an extra letter)
