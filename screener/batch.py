@@ -56,11 +56,10 @@ def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict
     redact : bool
         Mask phone numbers, emails, handles and links in the evidence and the summary.
     """
-    hits = [h for h in result.hits]
     summary = result.summary
     evidence = [
         {"indicator": h.indicator, "element": h.element, "start": h.start, "end": h.end, "text": h.text, "negated": h.negated, "contribution": round(h.contribution, 6)}
-        for h in hits
+        for h in result.hits
     ]
     if redact:
         spans = contact_spans(text)
@@ -70,7 +69,7 @@ def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict
             summary = summary.replace(item["text"], masked)
             item["text"] = masked
         summary = redact_spans(summary, contact_spans(summary))
-    live = [h for h in hits if not h.negated]
+    live = [h for h in result.hits if not h.negated]
     return {
         "risk": result.risk,
         "flagged": result.flagged,
@@ -352,16 +351,16 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
     try:
         for chunk in reader.chunks():
             texts = chunk.frame[text_column].tolist()
-            readable = [i for i, e in enumerate(chunk.errors) if e is None or not e.startswith("line") or "dropped" in e]
+            readable = [i for i, error in enumerate(chunk.errors) if error is None]
             wanted = [texts[i] for i in readable]
             if pool is not None:
                 scored = [row for part in pool.imap(_score_task, _tasks(wanted)) for row in part]
             else:
                 scored = _score_task(wanted)
-            rows = [_blank("error", e) for e in chunk.errors]
+            rows = [_blank("error", error) for error in chunk.errors]
             for i, row in zip(readable, scored):
-                if chunk.errors[i] is not None and row["status"] != "error":
-                    row["error"] = chunk.errors[i]
+                if chunk.notes[i] is not None and row["status"] != "error":
+                    row["error"] = chunk.notes[i]
                 rows[i] = row
             progress.update(len(rows))
             if reader.format != "parquet":

@@ -57,12 +57,27 @@ def _words_of(values: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])({alternatives})(?![\w'])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=None)
+def _category_pattern(category: str) -> re.Pattern[str]:
+    return _words_of(_identity_values()[category])
+
+
+@lru_cache(maxsize=1)
+def _gender() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Gendered word -> its counterpart, and the pattern that finds them."""
+    table: dict[str, str] = {}
+    for first, second in _data()["gender_pairs"]:
+        table.setdefault(first, second)
+        table.setdefault(second, first)
+    return table, _words_of(list(table))
+
+
 def identity_variants(text: str, rng: random.Random, per_category: int = 2) -> list[tuple[str, str]]:
     """``(category, variant)`` pairs: `text` with one identity value swapped for another of its
     category (every occurrence), `per_category` times per category found, then gender swapped."""
     variants = []
     for category, values in _identity_values().items():
-        found = sorted({m.group(1).lower() for m in _words_of(values).finditer(text)})
+        found = sorted({m.group(1).lower() for m in _category_pattern(category).finditer(text)})
         for _ in range(per_category if found else 0):
             original = rng.choice(found)
             replacement = rng.choice([v for v in values if v.lower() != original])
@@ -76,11 +91,7 @@ def identity_variants(text: str, rng: random.Random, per_category: int = 2) -> l
 
 def swap_gender(text: str) -> str:
     """Swap gendered words both ways ("she" <-> "he", "girls" <-> "boys", "her" -> "his")."""
-    table: dict[str, str] = {}
-    for first, second in _data()["gender_pairs"]:
-        table.setdefault(first, second)
-        table.setdefault(second, first)
-    pattern = _words_of(list(table))
+    table, pattern = _gender()
     return pattern.sub(lambda m: _same_case(table[m.group(1).lower()], m.group(1)), text)
 
 

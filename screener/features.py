@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM
 
-from screener._data import data_path, load_yaml
+from screener._data import data_path, identity_words
 from screener.evidence import MAX_TEXT_CHARS, Extractor
 from screener.nlp import NORMALIZED_KEY
 from screener.results import IndicatorHit
@@ -58,13 +58,6 @@ class ParsedAd:
     truncated: bool = False
 
 
-@lru_cache(maxsize=1)
-def identity_terms() -> frozenset[str]:
-    """Lower-case identity words (nationalities, religions, communities, names, places, languages)."""
-    data = load_yaml("identity_terms.yaml")
-    return frozenset(word.lower() for values in data.values() for value in values for word in str(value).split())
-
-
 class Parser:
     """Turns texts into `ParsedAd` with one `Extractor` (built lazily, thread-safe)."""
 
@@ -76,7 +69,7 @@ class Parser:
             raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
         doc = self.extractor.doc(text)
         normalized = doc.user_data[NORMALIZED_KEY]
-        identity = identity_terms()
+        identity = identity_words()
         strings = doc.vocab.strings
         unchanged = normalized.text == normalized.original
         tokens, spans = [], []

@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from screener._data import data_path, load_yaml
+from screener._data import data_path, identity_words, load_yaml
 from screener.errors import CatalogueError
 from screener.indicators import PLACEHOLDERS, Catalogue, load_catalogue
 from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value, respell_word
@@ -102,12 +102,6 @@ def _number_class(value: int, is_digit_word: bool) -> str:
     if 12 <= value <= 39:
         return "{AGE}"
     return "{AMOUNT}" if value >= 100 else "{NUM}"
-
-
-def _identity_words() -> frozenset[str]:
-    """Identity words (names, places, ...): never respelled as typos."""
-    data = load_yaml("identity_terms.yaml")
-    return frozenset(word.lower() for values in data.values() for value in values for word in str(value).split())
 
 
 def _table(name: str) -> dict[str, str]:
@@ -199,7 +193,7 @@ def create_normalizing_tokenizer(catalogue: str = "") -> Callable[[Language], No
         loaded = load_catalogue(catalogue or None)
         words = frozenset(loaded.pattern_words())
         normalizer = Normalizer(lexicon=words, words=False)
-        known = normalizer.lexicon | loaded.example_words() | _identity_words()
+        known = normalizer.lexicon | loaded.example_words() | identity_words()
         _install_token_norms(nlp.vocab, normalizer.lexicon, words, known)
         base = spacy.tokenizer.Tokenizer(
             nlp.vocab,

@@ -165,7 +165,8 @@ def _distributions(plt, models: Sequence[Scored]):
         risk = scored.risk
         for row, group in enumerate(("ad_type", "difficulty")):
             axis = axes[row][column]
-            for name, mask in _groups(scored, group)[1:] or _groups(scored, group):
+            groups = _groups(scored, group)
+            for name, mask in groups[1:] or groups:
                 axis.hist(risk[mask], bins=bins, histtype="step", linewidth=1.5, label=f"{name} ({mask.sum()})")
             axis.axvline(scored.thresholds["balanced"], color="grey", linestyle=":")
             axis.set(title=f"{scored.name}: risk by {group}", xlabel="risk", ylabel="ads", yscale="log")

@@ -57,15 +57,15 @@ class Chunk:
     ----------
     frame : pandas.DataFrame
         The rows, with the input's columns.
-    lines : list of int
-        The line (row number for Parquet) where each row starts.
     errors : list of str or None
-        Why a row could not be read, or None.
+        Why a row could not be read ("line N: ..."), or None for a readable row.
+    notes : list of str or None
+        What was lost of a readable row ("line N: fields ... were dropped"), or None.
     """
 
     frame: pd.DataFrame
-    lines: list[int]
     errors: list[str | None]
+    notes: list[str | None]
 
 
 class TableReader:
@@ -192,10 +192,10 @@ class TableReader:
             next(records, None)  # the header
         width = len(self.columns)
         rows: list[list] = []
-        lines: list[int] = []
         errors: list[str | None] = []
+        notes: list[str | None] = []
         for number, record in records:
-            error = None
+            error = note = None
             if isinstance(record, _Unreadable):
                 values: list = [None] * width
                 error = record.reason
@@ -204,7 +204,7 @@ class TableReader:
                     values = [record.get(column) for column in self.columns]
                     extra = [key for key in record if key not in self.columns]
                     if extra:
-                        error = f"line {number}: fields not in the first record were dropped: {', '.join(map(str, extra[:5]))}"
+                        note = f"line {number}: fields not in the first record were dropped: {', '.join(map(str, extra[:5]))}"
                 else:
                     values, error = [None] * width, f"line {number}: not a JSON object"
             else:
@@ -214,22 +214,20 @@ class TableReader:
                 if len(record) != width:
                     error = f"line {number}: expected {width} fields, found {len(record)}"
             rows.append(values)
-            lines.append(number)
             errors.append(error)
+            notes.append(note)
             if len(rows) == self.chunksize:
-                yield Chunk(pd.DataFrame(rows, columns=self.columns, dtype=object), lines, errors)
-                rows, lines, errors = [], [], []
+                yield Chunk(pd.DataFrame(rows, columns=self.columns, dtype=object), errors, notes)
+                rows, errors, notes = [], [], []
         if rows:
-            yield Chunk(pd.DataFrame(rows, columns=self.columns, dtype=object), lines, errors)
+            yield Chunk(pd.DataFrame(rows, columns=self.columns, dtype=object), errors, notes)
 
     def _parquet_chunks(self) -> Iterator[Chunk]:
         import pyarrow.parquet as pq
 
-        first = 1
         for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunksize):
             frame = batch.to_pandas()
-            yield Chunk(frame, list(range(first, first + len(frame))), [None] * len(frame))
-            first += len(frame)
+            yield Chunk(frame, [None] * len(frame), [None] * len(frame))
 
 
 @dataclass(frozen=True)

@@ -127,13 +127,25 @@ def test_a_malformed_json_line_stays_with_its_line_number(tmp_path):
     assert rows[1]["error"].startswith("line 2: not valid JSON")
 
 
+def test_json_fields_beyond_the_first_record_are_reported_not_lost_silently(tmp_path):
+    path = tmp_path / "extra.jsonl"
+    path.write_text('{"id": 1, "text": "fine ad"}\n{"id": 2, "text": "cook wanted", "city": "Leeds"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    score_file(path, out)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert rows[0]["error"] is None and rows[1]["error"] == "line 2: fields not in the first record were dropped: city"
+    assert rows[1]["risk"] is not None
+
+
 def test_a_huge_text_is_truncated(tmp_path):
     path = tmp_path / "huge.csv"
-    pd.DataFrame({"text": [RISKY + " filler" * 500_000, "short ad for a cook"]}).to_csv(path, index=False)
+    huge = RISKY + " filler" * 500_000
+    assert len(huge) > MAX_TEXT_CHARS
+    pd.DataFrame({"text": [huge, "short ad for a cook"]}).to_csv(path, index=False)
     out = tmp_path / "out.csv"
     score_file(path, out)
     assert list(read(out)["status"]) == ["truncated", "ok"]
-    assert len("filler" * 500_000) > MAX_TEXT_CHARS
 
 
 def test_redaction_masks_contacts_in_evidence_and_summary(ads_csv, tmp_path):
