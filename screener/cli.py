@@ -69,7 +69,7 @@ def indicators(
                         "ad_types": list(indicator.ad_types),
                         "child": indicator.child,
                         "description": indicator.description,
-                        "patterns": list(indicator.patterns),
+                        "patterns": [pattern.text for pattern in indicator.patterns],
                         "signals": list(indicator.signals),
                     },
                     ensure_ascii=False,

@@ -119,6 +119,7 @@ class Extractor:
                     end=end,
                     text=original[start:end],
                     negated=(span.start, span.end, span.label) in negated,
+                    pattern=span.id_,
                 )
             )
         hits.sort(key=lambda h: (h.start, h.end, h.indicator))

@@ -8,7 +8,6 @@ documented in ``screener/data/indicators/README.md``.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,31 +21,18 @@ from screener._data import data_path
 from screener.errors import CatalogueError
 from screener.legal import ilo_indicators, legal_elements
 from screener.normalize import SIGNALS
+from screener.patterns import Choice, Pattern, PatternError, parse, parse_lists
 
-__all__ = ["Indicator", "NearRule", "Catalogue", "load_catalogue", "expand_pattern", "PLACEHOLDERS", "MAX_EXPANSIONS"]
+__all__ = ["Indicator", "NearRule", "Catalogue", "load_catalogue", "LISTS_FILE"]
 
-#: Placeholders a pattern may use, each with the token classes it stands for (a token's class is
-#: its NORM, see `screener.nlp.token_class`). ``{NUMBER}`` is any of the numeric classes.
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "AGE": ("AGE",),
-    "AMOUNT": ("AMOUNT",),
-    "NUMBER": ("DIGIT", "AGE", "AMOUNT", "NUM"),
-    "DIGIT": ("DIGIT",),
-    "CURRENCY": ("CURRENCY",),
-    "PHONE": ("PHONE",),
-    "HANDLE": ("HANDLE",),
-    "EMAIL": ("EMAIL",),
-    "URL": ("URL",),
-}
-MAX_EXPANSIONS = 1024
 STRENGTHS = ("strong", "medium", "weak")
 AD_TYPES = ("job", "dating", "marriage")
+#: The catalogue file of named word lists (``{@name}`` in patterns); every other file holds indicators.
+LISTS_FILE = "lists.yaml"
 _REQUIRED = ("id", "label", "element", "sub_element", "ilo", "strength", "ad_types", "description", "examples")
 _OPTIONAL = ("patterns", "near", "signals", "child")
 MAX_NEAR_WINDOW = 12
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_GROUP = re.compile(r"\(([^()]*)\)")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +42,10 @@ class NearRule:
     For ideas that ads word too freely for whole phrases: "girls ... for our VIP clients".
     """
 
-    first: str
-    second: str
+    first: Pattern
+    second: Pattern
     within: int
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +60,7 @@ class Indicator:
     strength: str
     ad_types: tuple[str, ...]
     description: str
-    patterns: tuple[str, ...]
+    patterns: tuple[Pattern, ...]
     near: tuple["NearRule", ...]
     signals: tuple[str, ...]
     child: bool
@@ -81,55 +68,6 @@ class Indicator:
     negative_examples: tuple[str, ...]
     source: str
     line: int
-
-
-def expand_pattern(pattern: str) -> list[str]:
-    """Expand ``(a|b)`` groups and ``{PLACEHOLDER}`` tokens of one pattern into phrases.
-
-    Raises
-    ------
-    ValueError
-        If the pattern is empty, nests or leaves open a group, names an unknown placeholder or
-        expands to more than `MAX_EXPANSIONS` phrases.
-    """
-    return list(_expanded(pattern))
-
-
-@lru_cache(maxsize=8192)
-def _expanded(pattern: str) -> tuple[str, ...]:
-    if not isinstance(pattern, str) or not pattern.strip():
-        raise ValueError("a pattern must be a non-empty string")
-    groups = _GROUP.findall(pattern)
-    skeleton = _GROUP.sub("\x00", pattern)
-    if "(" in skeleton or ")" in skeleton:
-        raise ValueError(f"unbalanced or nested parentheses in {pattern!r}; groups are (a|b|c) and do not nest")
-    parts = skeleton.split("\x00")
-    choices = [group.split("|") for group in groups]
-    count = 1
-    for options in choices:
-        count *= len(options)
-    if count > MAX_EXPANSIONS:
-        raise ValueError(f"{pattern!r} expands to {count} phrases, more than {MAX_EXPANSIONS}; split it")
-    phrases: list[str] = []
-    for combination in itertools.product(*choices):
-        text = parts[0] + "".join(option + part for option, part in zip(combination, parts[1:]))
-        phrases.extend(_expand_placeholders(" ".join(text.split()), pattern))
-    if not any(phrases):
-        raise ValueError(f"{pattern!r} expands to nothing")
-    return tuple(p for p in dict.fromkeys(phrases) if p)
-
-
-def _expand_placeholders(text: str, pattern: str) -> list[str]:
-    names = _PLACEHOLDER.findall(text)
-    for name in names:
-        if name not in PLACEHOLDERS:
-            raise ValueError(f"unknown placeholder {{{name}}} in {pattern!r}; known: {', '.join(PLACEHOLDERS)}")
-    if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
-        raise ValueError(f"stray brace in {pattern!r}; placeholders look like {{AGE}}")
-    results = [text]
-    for name in names:
-        results = [r.replace("{" + name + "}", "{" + cls + "}", 1) for r in results for cls in PLACEHOLDERS[name]]
-    return results
 
 
 @dataclass(frozen=True)
@@ -167,7 +105,7 @@ class Catalogue:
         words: set[str] = set()
         for indicator in self.indicators:
             for pattern in (*indicator.patterns, *(p for r in indicator.near for p in (r.first, r.second))):
-                words.update(re.findall(r"[a-z]+", _PLACEHOLDER.sub(" ", pattern).lower()))
+                words |= pattern.words()
         return words
 
     def example_words(self) -> set[str]:
@@ -198,17 +136,18 @@ def load_catalogue(directory: str | Path | None = None) -> Catalogue:
 @lru_cache(maxsize=4)
 def _load(directory: str) -> Catalogue:
     folder = Path(directory) if directory else Path(str(data_path("indicators")))
-    files = sorted(folder.glob("*.yaml"))
+    files = sorted(path for path in folder.glob("*.yaml") if path.name != LISTS_FILE)
     if not files:
         raise CatalogueError(f"no indicator files (*.yaml) in {folder}; point to a catalogue folder")
     digest = hashlib.sha256()
+    lists = _lists(folder / LISTS_FILE, digest)
     indicators: list[Indicator] = []
     seen: dict[str, str] = {}
     for path in files:
         text = path.read_text(encoding="utf-8")
         digest.update(path.name.encode() + b"\0" + text.encode())
-        for entry, line in _entries_with_lines(path, text):
-            indicator = _validate(entry, path.name, line)
+        for entry, line, lines in _entries_with_lines(path, text):
+            indicator = _validate(entry, path.name, line, lines, lists)
             if indicator.id in seen:
                 raise CatalogueError(f"{path.name}:{line}: {indicator.id}: duplicate id, first defined at {seen[indicator.id]}")
             seen[indicator.id] = f"{path.name}:{line}"
@@ -216,7 +155,26 @@ def _load(directory: str) -> Catalogue:
     return Catalogue(indicators=tuple(indicators), version=digest.hexdigest()[:12])
 
 
-def _entries_with_lines(path: Path, text: str) -> Iterator[tuple[Any, int]]:
+def _lists(path: Path, digest) -> dict[str, Choice]:
+    """The named word lists of a catalogue folder (none when it has no lists file)."""
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    digest.update(path.name.encode() + b"\0" + text.encode())
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{path.name}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{path.name}:1: expected a mapping of list names to word lists")
+    try:
+        return parse_lists(raw)
+    except PatternError as error:
+        raise CatalogueError(f"{path.name}: {error}") from None
+
+
+def _entries_with_lines(path: Path, text: str) -> Iterator[tuple[Any, int, dict[tuple[str, int], int]]]:
+    """Each entry with its line and the lines of its patterns and near rules (by field, index)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -227,10 +185,16 @@ def _entries_with_lines(path: Path, text: str) -> Iterator[tuple[Any, int]]:
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
         raise CatalogueError(f"{path.name}:1: expected a list of indicators, got {type(data).__name__}")
     for node, entry in zip(root.value, data):
-        yield entry, node.start_mark.line + 1
+        lines: dict[tuple[str, int], int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value in ("patterns", "near") and isinstance(value, yaml.SequenceNode):
+                    for index, item in enumerate(value.value):
+                        lines[key.value, index] = item.start_mark.line + 1
+        yield entry, node.start_mark.line + 1, lines
 
 
-def _validate(entry: Any, source: str, line: int) -> Indicator:
+def _validate(entry: Any, source: str, line: int, lines: dict[tuple[str, int], int], lists: dict[str, Choice]) -> Indicator:
     where = f"{source}:{line}"
     if not isinstance(entry, dict):
         raise CatalogueError(f"{where}: expected a mapping with the fields {', '.join(_REQUIRED)}")
@@ -266,16 +230,19 @@ def _validate(entry: Any, source: str, line: int) -> Indicator:
     ad_types = _string_list(entry["ad_types"], "ad_types", fail)
     if not ad_types or any(t not in AD_TYPES for t in ad_types):
         raise fail(f"ad_types must list some of {', '.join(AD_TYPES)}, got {ad_types}")
-    patterns = _string_list(entry.get("patterns", []), "patterns", fail)
-    near = _near_rules(entry.get("near", []), fail)
+
+    def parsed(text: str, field: str, index: int) -> Pattern:
+        at = f"{source}:{lines.get((field, index), line)}"
+        try:
+            return parse(text, lists, at)
+        except PatternError as error:
+            raise CatalogueError(f"{at}: {ident}: bad pattern: {error}") from None
+
+    patterns = [parsed(p, "patterns", i) for i, p in enumerate(_string_list(entry.get("patterns", []), "patterns", fail))]
+    near = _near_rules(entry.get("near", []), fail, parsed)
     signals = _string_list(entry.get("signals", []), "signals", fail)
     if not patterns and not near and not signals:
         raise fail("needs patterns, near or signals")
-    for pattern in [*patterns, *(p for rule in near for p in (rule.first, rule.second))]:
-        try:
-            expand_pattern(pattern)
-        except ValueError as error:
-            raise fail(f"bad pattern: {error}") from None
     bad_signals = [s for s in signals if s not in SIGNALS]
     if bad_signals:
         raise fail(f"unknown signal(s) {', '.join(bad_signals)}; expected some of {', '.join(SIGNALS)}")
@@ -308,18 +275,19 @@ def _validate(entry: Any, source: str, line: int) -> Indicator:
     )
 
 
-def _near_rules(value: Any, fail) -> tuple[NearRule, ...]:
+def _near_rules(value: Any, fail, parsed) -> tuple[NearRule, ...]:
     if not isinstance(value, list):
         raise fail("near must be a list of {first, second, within} mappings")
     rules = []
-    for rule in value:
+    for index, rule in enumerate(value):
         if not isinstance(rule, dict) or set(rule) != {"first", "second", "within"}:
             raise fail("each near rule needs exactly first, second and within")
         within = rule["within"]
         if not isinstance(within, int) or not 1 <= within <= MAX_NEAR_WINDOW:
             raise fail(f"near within must be a whole number from 1 to {MAX_NEAR_WINDOW}, got {within!r}")
         first, second = _string_list([rule["first"], rule["second"]], "near first/second", fail)
-        rules.append(NearRule(first, second, within))
+        first_pattern = parsed(first, "near", index)
+        rules.append(NearRule(first_pattern, parsed(second, "near", index), within, first_pattern.source))
     return tuple(rules)
 
 

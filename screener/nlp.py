@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import spacy
@@ -24,8 +25,9 @@ from spacy.util import registry
 
 from screener._data import data_path, identity_words, load_yaml
 from screener.errors import CatalogueError
-from screener.indicators import PLACEHOLDERS, Catalogue, load_catalogue
+from screener.indicators import Catalogue, load_catalogue
 from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value, respell_word
+from screener.patterns import PLACEHOLDERS, Pattern, Slot, Word
 
 __all__ = ["HITS_KEY", "NEGATED_KEY", "NORMALIZED_KEY", "build_nlp", "token_class"]
 
@@ -224,27 +226,27 @@ class IndicatorMatcher:
         # Each pattern compiles to a few sequences of token slots (a slot holds the NORMs its
         # alternatives allow), not to the cartesian product of its alternatives; a PhraseMatcher
         # finds each sequence's rarest slot (its anchor) and the rest is checked around it.
-        self.sequences: list[tuple[str, tuple[dict[int, frozenset[str] | None], ...]]] = []
+        self.sequences: list[tuple[str, tuple[_SlotNorms, ...], str]] = []  # (label, slots, pattern source)
         # anchor NORM -> offset of the next rarest slot from the anchor (0: none) -> its NORM
         # -> [(sequence, anchor)]
         self.by_anchor: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = {}
-        # near-rule side label ("id~rule~side") -> (indicator id, rule number, side, window)
-        self.near: dict[str, tuple[str, int, int, int]] = {}
+        # near-rule side label ("id~rule~side") -> (indicator id, rule number, side, window, rule source)
+        self.near: dict[str, tuple[str, int, int, int, str]] = {}
         # the commoner side of a near rule: first-slot NORM -> its sequences, checked near the other side
-        self.followers: dict[str, dict[int, list[tuple[dict[int, frozenset[str] | None], ...]]]] = {}
+        self.followers: dict[str, dict[int, list[tuple[_SlotNorms, ...]]]] = {}
         compiler = _PatternCompiler(nlp)
         for indicator in self.catalogue:
             for pattern in indicator.patterns:
-                self._add(indicator.id, compiler(pattern), compiler)
+                self._add(indicator.id, compiler(pattern), compiler, pattern.source)
             for number, rule in enumerate(indicator.near):
                 sides = [compiler(rule.first), compiler(rule.second)]
                 # The rarer side is searched everywhere; the other only next to its matches.
                 lead = min((0, 1), key=lambda side: max(compiler.rarest(q) for q in sides[side]))
                 for side, sequences in enumerate(sides):
                     label = f"{indicator.id}~{number}~{side}"
-                    self.near[label] = (indicator.id, number, side, rule.within)
+                    self.near[label] = (indicator.id, number, side, rule.within, rule.source)
                     if side == lead:
-                        self._add(label, sequences, compiler)
+                        self._add(label, sequences, compiler, rule.source)
                     else:
                         self.followers[label] = _first_slot_index(sequences)
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -257,14 +259,14 @@ class IndicatorMatcher:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
 
-    def _add(self, label: str, sequences, compiler: "_PatternCompiler") -> None:
+    def _add(self, label: str, sequences, compiler: "_PatternCompiler", source: str) -> None:
         """Register compiled sequences of `label`, each under its anchor's NORMs."""
         for slots in sequences:
             anchor = compiler.anchor(slots)
             others = [i for i in range(len(slots)) if i != anchor]
             second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
             number = len(self.sequences)
-            self.sequences.append((label, slots))
+            self.sequences.append((label, slots, source))
             for norm in slots[anchor]:
                 by_second = self.by_anchor.setdefault(norm, {}).setdefault(second, {})
                 for second_norm in slots[anchor + second] if second else (0,):
@@ -278,7 +280,7 @@ class IndicatorMatcher:
             value = self._literal_cache[orth] = _literal(strings[orth])
         return value
 
-    def _pair_near(self, ids: list[int], found: dict[str, list[tuple[int, int]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
+    def _pair_near(self, ids: list[int], found: dict[str, list[tuple[int, int, str]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
         """Replace near-rule side matches in `found` by hits where both sides are close enough,
         in one sentence.
 
@@ -286,20 +288,20 @@ class IndicatorMatcher:
         """
         sides: dict[tuple[str, int], list[list[tuple[int, int]]]] = {}
         for label in [label for label in found if label in self.near]:
-            indicator, number, side, _ = self.near[label]
+            indicator, number, side, _, _ = self.near[label]
             sides.setdefault((indicator, number), [[], []])[side].extend(found.pop(label))
         for (indicator, number), (firsts, seconds) in sides.items():
-            window = self.near[f"{indicator}~{number}~0"][3]
-            for a_start, a_end in firsts:
-                for b_start, b_end in seconds:
+            _, _, _, window, source = self.near[f"{indicator}~{number}~0"]
+            for a_start, a_end, _ in firsts:
+                for b_start, b_end, _ in seconds:
                     low, high = min(a_end, b_end), max(a_start, b_start)
                     if 0 <= high - low <= window and not any(ids[k] in self.sentence_ends for k in range(low, high)):
                         span = (min(a_start, b_start), max(a_end, b_end))
-                        found.setdefault(indicator, []).append(span)
+                        found.setdefault(indicator, []).append((*span, source))
                         gaps.setdefault(span, []).append((low, high))
 
     def __call__(self, doc: Doc) -> Doc:
-        found: dict[str, list[tuple[int, int]]] = {}
+        found: dict[str, list[tuple[int, int, str]]] = {}
         matches = self.matcher(doc)
         ids: list[int] = []
         if matches:
@@ -319,23 +321,23 @@ class IndicatorMatcher:
                 self._follow(doc, ids, found)
         return self._finish(doc, ids, found)
 
-    def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int]]]) -> None:
+    def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> None:
         """Look for the commoner side of each near rule only within reach of its other side's matches."""
         for label in [label for label in found if label in self.near]:
-            indicator, number, side, window = self.near[label]
+            indicator, number, side, window, _ = self.near[label]
             other = f"{indicator}~{number}~{1 - side}"
             index = self.followers.get(other)
             if index is None:
                 continue
             reach = window + max(len(q) for sequences in index.values() for q in sequences)
             positions = set()
-            for start, end in found[label]:
+            for start, end, _ in found[label]:
                 positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
             for position in sorted(positions):
                 for slots in index.get(ids[position], ()):
-                    self._verify_at(doc, ids, position, other, slots, found)
+                    self._verify_at(doc, ids, position, other, slots, "", found)
 
-    def _verify_at(self, doc: Doc, ids: list[int], start: int, label: str, slots, found) -> None:
+    def _verify_at(self, doc: Doc, ids: list[int], start: int, label: str, slots, source: str, found) -> None:
         end = start + len(slots)
         if end > len(ids):
             return
@@ -345,16 +347,16 @@ class IndicatorMatcher:
                 return
             if allowed is not None and self._literal_of(doc[start + offset].orth, doc.vocab.strings) not in allowed:
                 return
-        found.setdefault(label, []).append((start, end))
+        found.setdefault(label, []).append((start, end, source))
 
-    def _verify(self, doc: Doc, ids: list[int], position: int, candidates, found: dict[str, list[tuple[int, int]]]) -> None:
+    def _verify(self, doc: Doc, ids: list[int], position: int, candidates, found: dict[str, list[tuple[int, int, str]]]) -> None:
         """Record the candidate sequences that match around the anchor at `position`."""
         for number, anchor in candidates:
-            label, slots = self.sequences[number]
+            label, slots, source = self.sequences[number]
             if position - anchor >= 0:
-                self._verify_at(doc, ids, position - anchor, label, slots, found)
+                self._verify_at(doc, ids, position - anchor, label, slots, source, found)
 
-    def _finish(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int]]]) -> Doc:
+    def _finish(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> Doc:
         """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
         if self.near:
             gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -366,46 +368,63 @@ class IndicatorMatcher:
             for start, end, signal in normalized.events:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 for label in self.by_signal.get(signal, ()) if span is not None else ():
-                    found.setdefault(label, []).append((span.start, span.end))
+                    found.setdefault(label, []).append((span.start, span.end, f"signal:{signal}"))
         if found:
-            ranges = sorted((start, end, label) for label, group in found.items() for start, end in _merged(group))
-            doc.spans[HITS_KEY] = [Span(doc, start, end, label=label) for start, end, label in ranges]
+            ranges = sorted((start, end, label, source) for label, group in found.items() for start, end, source in _merged(group))
+            doc.spans[HITS_KEY] = [Span(doc, start, end, label=label, span_id=source) for start, end, label, source in ranges]
         return doc
 
 
-def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping token ranges of one indicator joined into one."""
+def _merged(ranges: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping token ranges of one indicator joined into one, with the first range's source."""
     ranges.sort()
     merged = [ranges[0]]
-    for start, end in ranges[1:]:
-        last_start, last_end = merged[-1]
+    for start, end, source in ranges[1:]:
+        last_start, last_end, last_source = merged[-1]
         if start < last_end:
-            merged[-1] = (last_start, max(last_end, end))
+            merged[-1] = (last_start, max(last_end, end), last_source)
         else:
-            merged.append((start, end))
+            merged.append((start, end, source))
     return merged
 
 
-_PLACEHOLDER_TOKEN = re.compile(r"(\{[A-Z]+\})")
+@dataclass(frozen=True, slots=True)
+class _Values:
+    """The values a class token may have in a slot: literals (a number written in a pattern means
+    itself) and inclusive ranges (``{AGE:16-17}``)."""
+
+    literals: frozenset[str] = frozenset()
+    ranges: tuple[tuple[float, float], ...] = ()
+
+    def __contains__(self, literal: str) -> bool:
+        if literal in self.literals:
+            return True
+        if not self.ranges:
+            return False
+        try:
+            value = float(literal)
+        except ValueError:
+            return False
+        return any(low <= value <= high for low, high in self.ranges)
+
+    def __or__(self, other: "_Values") -> "_Values":
+        return _Values(self.literals | other.literals, self.ranges + other.ranges)
 
 
-_GLUED_GROUP = re.compile(r"(?<=\S)\(([^()]*)\)|\(([^()]*)\)(?=\S)")
-_SPACED_GROUP = re.compile(r"\(([^()]*)\)")
+_SlotNorms = dict[int, "_Values | None"]  # NORM hash -> the values a class token must have, or None: any token
 
 
 class _PatternCompiler:
-    """Compiles a catalogue pattern into sequences of token slots that ad text is matched on.
+    """Compiles a parsed pattern into sequences of token slots that ad text is matched on.
 
-    A slot maps each NORM hash it allows to the literals a class token must have (a number
-    written in a pattern means itself) or to None (any token of that NORM). A group whose
-    alternatives are single tokens becomes one slot; a group with longer or empty alternatives,
-    or glued to a word ("girl(s|)"), branches into several sequences. spaCy's tokenizer splits
-    on whitespace first, so each word is tokenized once and cached.
+    The single-token alternatives of a choice merge into one slot; longer or empty alternatives
+    branch into further sequences. spaCy's tokenizer splits on whitespace first,
+    so each word is tokenized once and cached.
     """
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.words: dict[str, list[dict[int, frozenset[str] | None]]] = {}
+        self.words: dict[str, list[_SlotNorms]] = {}
         strings = nlp.vocab.strings
         ranked = [line for line in data_path("common_words.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
         # commonness: frequent ad words by rank, stop words and token classes as very common
@@ -416,47 +435,42 @@ class _PatternCompiler:
             for c in classes:
                 self.common[strings.add("{" + c + "}")] = 2 * len(ranked)
 
-    def __call__(self, pattern: str) -> list[tuple[dict[int, frozenset[str] | None], ...]]:
-        sequences: list[tuple[dict[int, frozenset[str] | None], ...]] = []
-        for text in _unglue(pattern):
-            sequences.extend(self._compile(text))
-        return sequences
+    def __call__(self, pattern: Pattern) -> list[tuple[_SlotNorms, ...]]:
+        return [tuple(branch) for branch in self._sequence(pattern.parts) if branch]
 
-    def _compile(self, text: str) -> list[tuple[dict[int, frozenset[str] | None], ...]]:
-        parts = _SPACED_GROUP.split(text)
-        branches: list[list[dict[int, frozenset[str] | None]]] = [[]]
-        for index, part in enumerate(parts):
-            if index % 2 == 0:
-                slots = [slot for word in part.split() for slot in self._word(word)]
-                branches = [branch + slots for branch in branches]
-                continue
-            options = [[slot for word in alternative.split() for slot in self._word(word)] for alternative in part.split("|")]
-            if all(len(option) == 1 for option in options):
-                merged: dict[int, frozenset[str] | None] = {}
-                for (slot,) in options:
-                    for norm, literals in slot.items():
-                        if merged.get(norm, frozenset()) is None or literals is None:
-                            merged[norm] = None
-                        else:
-                            merged[norm] = merged.get(norm, frozenset()) | literals
-                branches = [branch + [merged] for branch in branches]
-            else:
-                branches = [branch + option for branch in branches for option in options]
-        return [tuple(branch) for branch in branches if branch]
+    def _sequence(self, parts) -> list[list[_SlotNorms]]:
+        branches: list[list[_SlotNorms]] = [[]]
+        for part in parts:
+            branches = [branch + tail for branch in branches for tail in self._part(part)]
+        return branches
 
-    def _word(self, word: str) -> list[dict[int, frozenset[str] | None]]:
+    def _part(self, part) -> list[list[_SlotNorms]]:
+        if isinstance(part, Word):
+            return [self._word(part.text)]
+        if isinstance(part, Slot):
+            strings = self.nlp.vocab.strings
+            values = _Values(ranges=((part.low, part.high),)) if part.bounded else None
+            return [[{strings.add("{" + c + "}"): values for c in part.classes}]]
+        options = [sequence for option in part.options for sequence in self._sequence(option)]
+        singles = [option[0] for option in options if len(option) == 1]
+        if len(singles) < 2:
+            return options
+        merged: _SlotNorms = {}
+        for slot in singles:
+            for norm, values in slot.items():
+                if norm in merged and merged[norm] is None or values is None:
+                    merged[norm] = None
+                else:
+                    merged[norm] = merged.get(norm, _Values()) | values
+        return [[merged], *(option for option in options if len(option) != 1)]
+
+    def _word(self, word: str) -> list[_SlotNorms]:
         slots = self.words.get(word)
         if slots is None:
             slots = []
-            strings = self.nlp.vocab.strings
-            for part in _PLACEHOLDER_TOKEN.split(word):
-                if _PLACEHOLDER_TOKEN.fullmatch(part):
-                    classes = PLACEHOLDERS[part[1:-1]]
-                    slots.append({strings.add("{" + c + "}"): None for c in classes})
-                elif part:
-                    for token in self.nlp.tokenizer(part):
-                        literal = frozenset({_literal(token.text)}) if token.norm_.startswith("{") else None
-                        slots.append({token.norm: literal})
+            for token in self.nlp.tokenizer(word):
+                values = _Values(frozenset({_literal(token.text)})) if token.norm_.startswith("{") else None
+                slots.append({token.norm: values})
             self.words[word] = slots
         return slots
 
@@ -468,7 +482,7 @@ class _PatternCompiler:
         """The commonness of the rarest slot of a sequence."""
         return self.commonness(slots[self.anchor(slots)])
 
-    def commonness(self, slot: dict[int, frozenset[str] | None]) -> int:
+    def commonness(self, slot: _SlotNorms) -> int:
         """How common a slot's NORMs are in ordinary ads (lower is rarer): the anchor choice."""
         return sum(self.common.get(norm, 0) + 1 for norm in slot)
 
@@ -482,27 +496,18 @@ def _first_slot_index(sequences) -> dict[int, list]:
     return index
 
 
-def _unglue(pattern: str) -> list[str]:
-    """Expand the groups glued to a word ("girl(s|)" -> "girls", "girl") into separate patterns."""
-    match = _GLUED_GROUP.search(pattern)
-    if match is None:
-        return [pattern]
-    options = (match.group(1) if match.group(1) is not None else match.group(2)).split("|")
-    out = []
-    for option in options:
-        out.extend(_unglue(pattern[: match.start()] + option + pattern[match.end() :]))
-    return out
-
-
 def _literal(text: str) -> str:
     """The value a class token is compared by: its number for numbers ("16yo", "sixteen" -> "16";
-    "7.5" -> "7.5", never "75")."""
+    "7.5" -> "7.5", never "75"; "5k" -> "5000")."""
     if text[:1].isdigit():
         whole, fraction = text, ""
         decimal = re.search(r"[.,](\d{1,2})\D*$", text)
         if decimal:
             whole, fraction = text[: decimal.start()], decimal.group(1)
         whole = re.sub(r"\D", "", whole).lstrip("0") or "0"
+        if _THOUSANDS.match(text.lower()):
+            value = float(f"{whole}.{fraction or 0}") * 1000
+            return str(int(value)) if value.is_integer() else str(value)
         return f"{whole}.{fraction}" if fraction else whole
     value = number_word_value(text)
     return str(value) if value is not None else text.lower()

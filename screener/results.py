@@ -28,6 +28,9 @@ class IndicatorHit:
         The mention is negated or a warning ("you keep your passport"): not an indicator.
     contribution : float
         The hit's share of the model's logit; 0.0 where no model scored it.
+    pattern : str
+        Where the pattern that fired is written (``act.yaml:87``), or ``signal:<name>`` for an
+        obfuscation signal; "" where unknown.
     """
 
     indicator: str
@@ -40,6 +43,7 @@ class IndicatorHit:
     text: str
     negated: bool
     contribution: float = 0.0
+    pattern: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``ilo`` as a list)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from screener import CatalogueError, load_catalogue
-from screener.indicators import MAX_EXPANSIONS, expand_pattern
+from screener.patterns import Choice, PatternError, Slot, Word, parse, parse_lists
 from screener.legal import child_branch, ilo_indicators, legal_elements
 
 GOOD = """\
@@ -50,7 +50,8 @@ def test_bad_entries_fail_naming_file_line_and_id(tmp_path, change, message):
     body = GOOD + "\n" + GOOD.replace("good_one", "second_one").replace(*change)
     with pytest.raises(CatalogueError) as error:
         load_catalogue(write(tmp_path, body))
-    assert str(error.value).startswith("cat.yaml:12: second_one: ")
+    line = 20 if message.startswith(("bad pattern", "unknown placeholder")) else 12  # a bad pattern names its own line
+    assert str(error.value).startswith(f"cat.yaml:{line}: second_one: ")
     assert message in str(error.value)
 
 
@@ -67,20 +68,57 @@ def test_invalid_yaml_and_empty_folder_are_refused(tmp_path):
         load_catalogue(write(tmp_path, "- id: [unclosed", "bad.yaml"))
 
 
-def test_expansion_of_groups_and_placeholders():
-    assert expand_pattern("(we|they) keep (your|) passport") == [
-        "we keep your passport",
-        "we keep passport",
-        "they keep your passport",
-        "they keep passport",
-    ]
-    assert expand_pattern("earn {NUMBER}") == ["earn {DIGIT}", "earn {AGE}", "earn {AMOUNT}", "earn {NUM}"]
-    for bad in ["", "((a|b)|c)", "a|b)", "x {NOPE}", "{AGE"]:
-        with pytest.raises(ValueError):
-            expand_pattern(bad)
-    with pytest.raises(ValueError, match="expands to"):
-        expand_pattern(" ".join(["(a|b|c|d)"] * 6))
-    assert 4**5 <= MAX_EXPANSIONS
+def test_patterns_parse_into_typed_parts():
+    lists = parse_lists({"young_women": ["girls", "ladies", "young women"]})
+    pattern = parse("(we|they) keep (your|) passport {@young_women} girl(s|) {AGE:16-17} {AMOUNT>=1500}", lists, "a.yaml:3")
+    we_they, keep, your, passport, women, girls, age, amount = pattern.parts
+    assert we_they == Choice(((Word("we"),), (Word("they"),))) and keep == Word("keep")
+    assert your == Choice(((Word("your"),), ())), "an empty alternative makes a group optional"
+    assert women is lists["young_women"] and girls == Choice(((Word("girls"),), (Word("girl"),)))
+    assert age == Slot("AGE", 16, 17) and age.classes == ("AGE",)
+    assert amount.low == 1500 and amount.classes == ("AMOUNT",)
+    assert parse("{NUMBER<18}").parts[0].classes == ("DIGIT", "AGE", "NUM")
+    assert pattern.source == "a.yaml:3" and {"passport", "girls", "young", "women"} <= pattern.words()
+    assert parse("((a|b) c|d) e").branches() == 2, "nested groups compile to one sequence per multi-word branch"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("", "non-empty"),
+        ("(a|b", "unclosed group"),
+        ("a|b)", "outside a group"),
+        ("x {NOPE}", "unknown placeholder {NOPE}"),
+        ("{AGE", "unclosed"),
+        ("{@nope}", "unknown list {@nope}"),
+        ("{AGE:30-20}", "can match no number"),
+        ("{EMAIL>=3}", "takes no condition"),
+        ("{AGE} }", "stray"),
+        (" ".join(["(a b|c d|e f|g h)"] * 6), "token sequences"),
+    ],
+)
+def test_bad_patterns_are_refused_with_the_reason(bad, message):
+    with pytest.raises(PatternError, match=message.replace("{", "\\{").replace("(", "\\(")):
+        parse(bad)
+
+
+def test_lists_and_ranges_work_in_a_catalogue_and_hits_name_their_pattern(tmp_path):
+    from screener import Extractor
+
+    (tmp_path / "lists.yaml").write_text("young_women: [girls, ladies, young women]\n", encoding="utf-8")
+    body = GOOD.replace('patterns: ["girls wanted"]', 'patterns:\n    - "{@young_women} wanted"\n    - "aged {AGE:13-17}"').replace(
+        'positive: ["girls wanted", "girls wanted now"]', 'positive: ["young women wanted", "aged 16"]'
+    )
+    catalogue = load_catalogue(write(tmp_path, body))
+    assert [p.source for p in catalogue["good_one"].patterns] == ["cat.yaml:10", "cat.yaml:11"]
+    extractor = Extractor(str(tmp_path))
+    assert [h.pattern for h in extractor.extract("Ladies wanted, aged sixteen")] == ["cat.yaml:10", "cat.yaml:11"]
+    assert not extractor.fires("good_one", "aged 18") and extractor.fires("good_one", "aged 13")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "lists.yaml").write_text("Bad Name: [x]\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="lists.yaml: list name 'Bad Name'"):
+        load_catalogue(write(other, GOOD))
 
 
 def test_legal_elements_are_complete():
