@@ -142,6 +142,7 @@ def corpus_generate(
     ad_types: str = typer.Option("job,dating,marriage", "--ad-types", help="Comma-separated ad types to generate."),
     compress: bool = typer.Option(False, "--compress", help="Write gzip-compressed CSV files (.csv.gz)."),
     banks: Optional[Path] = typer.Option(None, "--banks", help="A folder of phrase banks (default: the shipped ones)."),
+    generator: int = typer.Option(2, "--generator", min=1, max=2, help="2: whole ads from documented scenarios (most) and composed ads; 1: composed ads only."),
 ) -> None:
     """Generate a labelled synthetic corpus with template-disjoint splits."""
     from screener.corpus import write_corpus
@@ -149,7 +150,7 @@ def corpus_generate(
     if out.exists() and not out.is_dir():
         _fail(f"--out {out} exists and is not a folder")
     types = tuple(t.strip() for t in ad_types.split(",") if t.strip())
-    manifest = write_corpus(out, n=n, seed=seed, ad_types=types, compress=compress, banks=banks)
+    manifest = write_corpus(out, n=n, seed=seed, ad_types=types, compress=compress, banks=banks, version=generator)
     for split, counts in manifest["counts"].items():
         typer.echo(f"{split:<6} {counts['total']:>6} ads  labels {counts['label']}  types {counts['ad_type']}")
     typer.echo(f"worst near-duplicate across splits: Jaccard {manifest['near_duplicates']['worst']:.2f}; wrote {out}")

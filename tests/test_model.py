@@ -35,7 +35,7 @@ RISKY = "Escort girls wanted now, our driver will meet you at the airport. Don't
 @pytest.fixture(scope="module")
 def bundle_dir(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("corpus")
-    write_corpus(corpus, n=400, seed=3, banks=BANKS)
+    write_corpus(corpus, n=400, seed=3, banks=BANKS, version=1)
     out = tmp_path_factory.mktemp("model")
     train_bundle(corpus / "train.csv", out, dev=corpus / "dev.csv", seed=5, name="test-model", version="0.1")
     return out
@@ -160,7 +160,7 @@ def test_batch_equals_one_by_one(screener):
 def test_same_data_and_seed_give_the_same_model(bundle_dir, tmp_path):
     manifest = json.loads((bundle_dir / "manifest.json").read_text())
     corpus = tmp_path / "corpus"
-    write_corpus(corpus, n=400, seed=3, banks=BANKS)
+    write_corpus(corpus, n=400, seed=3, banks=BANKS, version=1)
     again = train_bundle(corpus / "train.csv", tmp_path / "model", dev=corpus / "dev.csv", seed=5, name="test-model", version="0.1")
     first = load_bundle(bundle_dir).model
     second = load_bundle(tmp_path / "model").model

@@ -147,6 +147,9 @@ def typos(text: str, rng: random.Random, share: float = 0.12) -> str:
 
 #: Every disguise by name. The obfuscating ones (all but ``case`` and ``typos``) are undone by
 #: `screener.normalize`; case changes do not matter to matching; typos are not undone.
+#: The disguises that hide words (typos and case changes are ordinary noise, not obfuscation).
+OBFUSCATING = ("leetspeak", "spacing", "look_alikes", "zero_width", "emojis", "number_words")
+
 DISGUISES: dict[str, Callable[[str, random.Random], str]] = {
     "leetspeak": leet,
     "spacing": spacing,

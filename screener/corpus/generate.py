@@ -21,22 +21,24 @@ from pathlib import Path
 
 from screener.corpus.banks import AD_TYPES, SPLITS, Banks, SlotFiller, load_banks
 from screener.corpus.datasheet import render_datasheet
-from screener.corpus.disguise import DISGUISES, disguise
+from screener.corpus.disguise import DISGUISES, OBFUSCATING, disguise
+from screener.corpus.scenarios import ScenarioComposer, load_scenarios, template_digest
 from screener.corpus.similarity import worst_pair
 from screener.errors import InputError
 from screener.indicators import Catalogue, Indicator, load_catalogue
 
 __all__ = ["GENERATOR_VERSION", "COLUMNS", "GeneratedAd", "generate", "write_corpus"]
 
-GENERATOR_VERSION = "1.0"
-COLUMNS = ("id", "ad_type", "label", "difficulty", "elements", "spans", "text")
+GENERATOR_VERSION = "2.0"
+COLUMNS = ("id", "ad_type", "label", "difficulty", "elements", "spans", "text", "pattern")
+#: Share of ads written from a scenario in corpus v2 (the rest composed from phrase banks, as in v1)
+SCENARIO_SHARE = {1: 0.75, 0: 0.55}
 RISKY_SHARE = 0.35
 SPLIT_SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
 RISKY_DIFFICULTY = {"plain": 0.40, "subtle": 0.35, "obfuscated": 0.25}
 BENIGN_DIFFICULTY = {"ordinary": 0.50, "hard_negative": 0.50}
 BENIGN_WEAK_INDICATOR = 0.5  # benign ads often carry one weak indicator, as real ones do
 BENIGN_DISGUISED = 0.15  # disguise alone must never decide the label
-OBFUSCATING = ("leetspeak", "spacing", "look_alikes", "zero_width", "emojis", "number_words")
 NEAR_DUPLICATE_LIMIT = 0.8
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 _DECORATIONS = ("✨", "🔥", "👉", "⭐", "😊", "🙏", "💯", "🌟", "❗", "👍")
@@ -64,6 +66,7 @@ class GeneratedAd:
     spans: tuple[tuple[int, int, str], ...]
     text: str
     slots: tuple[str, ...] = field(default=(), compare=False)
+    pattern: str = "composed"
 
     def row(self) -> dict[str, str | int]:
         """The CSV row."""
@@ -76,6 +79,7 @@ class GeneratedAd:
             "elements": self.elements,
             "spans": json.dumps(spans, separators=(",", ":"), sort_keys=True),
             "text": self.text,
+            "pattern": self.pattern,
         }
 
 
@@ -245,7 +249,9 @@ def _apportion(total: int, shares: dict) -> dict:
     return counts
 
 
-def generate(n: int, seed: int, ad_types: tuple[str, ...] = AD_TYPES, banks: str | Path | None = None) -> dict[str, list[GeneratedAd]]:
+def generate(
+    n: int, seed: int, ad_types: tuple[str, ...] = AD_TYPES, banks: str | Path | None = None, version: int = 2
+) -> dict[str, list[GeneratedAd]]:
     """Generate `n` ads split into train/dev/test.
 
     Parameters
@@ -258,29 +264,54 @@ def generate(n: int, seed: int, ad_types: tuple[str, ...] = AD_TYPES, banks: str
         Which of job, dating, marriage to generate.
     banks : str or Path, optional
         A folder of phrase banks; the shipped banks when omitted.
+    version : {1, 2}
+        1: every ad composed from phrase banks with risky phrases inserted. 2: most ads written
+        whole from a scenario of a documented pattern (`SCENARIO_SHARE`), the rest as in 1.
 
     Raises
     ------
     InputError
-        If `n` or `ad_types` are not usable.
+        If `n`, `ad_types` or `version` are not usable.
     """
     if n < 30:
         raise InputError(f"--n must be at least 30 to fill every split, label and difficulty; got {n}")
     unknown = [t for t in ad_types if t not in AD_TYPES]
     if unknown or not ad_types:
         raise InputError(f"unknown ad type(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(AD_TYPES)}")
+    if version not in (1, 2):
+        raise InputError(f"corpus version must be 1 or 2; got {version}")
     rng = random.Random(seed)
-    composer = _Composer(load_banks(banks), load_catalogue())
+    loaded = load_banks(banks)
+    composer = _Composer(loaded, load_catalogue())
+    stories = ScenarioComposer(load_scenarios()) if version == 2 else None
     corpus: dict[str, list[GeneratedAd]] = {split: [] for split in SPLITS}
     for split, ad_type, label, difficulty in _plan(n, tuple(ad_types), rng):
         number = len(corpus[split]) + 1
-        corpus[split].append(composer.ad(number, split, ad_type, label, difficulty, rng))
+        if stories is not None and stories.has(ad_type, label) and rng.random() < SCENARIO_SHARE[label]:
+            filler = SlotFiller(loaded, ad_type)
+            disguised = difficulty == "obfuscated" or (not label and rng.random() < BENIGN_DISGUISED)
+            scenario, difficulty, text = stories.ad(split, ad_type, label, rng, filler, disguised)
+            ad = GeneratedAd(
+                id=f"{split}-{number:06d}",
+                split=split,
+                ad_type=ad_type,
+                label=label,
+                difficulty=difficulty,
+                elements=";".join(scenario.elements),
+                spans=(),
+                text=text,
+                slots=tuple(filler.used),
+                pattern=scenario.pattern,
+            )
+        else:
+            ad = composer.ad(number, split, ad_type, label, difficulty, rng)
+        corpus[split].append(ad)
     return corpus
 
 
-def _csv_bytes(ads: list[GeneratedAd]) -> bytes:
+def _csv_bytes(ads: list[GeneratedAd], columns: tuple[str, ...]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for ad in ads:
         writer.writerow(ad.row())
@@ -288,7 +319,13 @@ def _csv_bytes(ads: list[GeneratedAd]) -> bytes:
 
 
 def write_corpus(
-    out: str | Path, n: int, seed: int, ad_types: tuple[str, ...] = AD_TYPES, compress: bool = False, banks: str | Path | None = None
+    out: str | Path,
+    n: int,
+    seed: int,
+    ad_types: tuple[str, ...] = AD_TYPES,
+    compress: bool = False,
+    banks: str | Path | None = None,
+    version: int = 2,
 ) -> dict:
     """Generate a corpus into folder `out`: splits, ``manifest.json`` and ``DATASHEET.md``.
 
@@ -302,7 +339,7 @@ def write_corpus(
         The manifest.
     """
     out = Path(out)
-    corpus = generate(n, seed, tuple(ad_types), banks)
+    corpus = generate(n, seed, tuple(ad_types), banks, version)
     train_texts = [ad.text for ad in corpus["train"]]
     held_out = [ad.text for split in ("dev", "test") for ad in corpus[split]]
     similarity = worst_pair(train_texts, held_out)
@@ -314,20 +351,20 @@ def write_corpus(
     out.mkdir(parents=True, exist_ok=True)
     files = {}
     for split in SPLITS:
-        data = _csv_bytes(corpus[split])
+        data = _csv_bytes(corpus[split], COLUMNS if version == 2 else COLUMNS[:-1])
         name = f"{split}.csv"
         if compress:
             name += ".gz"
             data = gzip.compress(data, compresslevel=9, mtime=0)
         (out / name).write_bytes(data)
         files[name] = hashlib.sha256(data).hexdigest()
-    manifest = _manifest(corpus, seed, n, ad_types, files, similarity, load_banks(banks).version)
+    manifest = _manifest(corpus, seed, n, ad_types, files, similarity, load_banks(banks).version, version)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (out / "DATASHEET.md").write_text(render_datasheet(manifest), encoding="utf-8")
     return manifest
 
 
-def _manifest(corpus, seed, n, ad_types, files, similarity, banks_version) -> dict:
+def _manifest(corpus, seed, n, ad_types, files, similarity, banks_version, version) -> dict:
     counts: dict = {}
     slots: dict[str, Counter] = {"0": Counter(), "1": Counter()}
     for split, ads in corpus.items():
@@ -339,7 +376,7 @@ def _manifest(corpus, seed, n, ad_types, files, similarity, banks_version) -> di
             slots[str(ad.label)].update(set(ad.slots))
     label_totals = {label: sum(c["label"].get(label, 0) for c in counts.values()) for label in slots}
     return {
-        "generator_version": GENERATOR_VERSION,
+        "generator_version": GENERATOR_VERSION if version == 2 else "1.0",
         "seed": seed,
         "n": n,
         "ad_types": list(ad_types),
@@ -357,4 +394,20 @@ def _manifest(corpus, seed, n, ad_types, files, similarity, banks_version) -> di
             for label in slots
         },
         "total": sum(len(ads) for ads in corpus.values()),
+        **(_v2_figures(corpus) if version == 2 else {}),
+    }
+
+
+def _v2_figures(corpus) -> dict:
+    """Scenario version, ads per pattern and words per ad (quantiles) by label."""
+    ads = [ad for split in corpus.values() for ad in split]
+    words: dict[str, dict[str, int]] = {}
+    for label in ("0", "1"):
+        counts = sorted(len(ad.text.split()) for ad in ads if str(ad.label) == label)
+        if counts:
+            words[label] = {f"p{q}": counts[min(len(counts) - 1, len(counts) * q // 100)] for q in (10, 25, 50, 75, 90)}
+    return {
+        "scenarios_version": template_digest(load_scenarios()),
+        "patterns": dict(sorted(Counter(f"{ad.label}:{ad.pattern}" for ad in ads).items())),
+        "words_by_label": words,
     }
