@@ -241,7 +241,17 @@ def evaluate_command(
     balanced = figures["profiles"]["balanced"]
     auc = figures["roc_auc"]
     typer.echo(f"ROC-AUC {auc:.3f}" if auc is not None else "ROC-AUC n/a (one class)")
-    typer.echo(f"balanced: precision {balanced['precision']:.3f} recall {balanced['recall']:.3f} F1 {balanced['f1']:.3f}")
+    typer.echo(
+        f"balanced: precision {balanced['precision']:.3f} recall {balanced['recall']:.3f} F1 {balanced['f1']:.3f} "
+        f"false-positive rate {balanced['false_positive_rate'] or 0:.3f}"
+    )
+    verbatim = figures.get("by_quote_kind", {}).get("verbatim")
+    if verbatim:
+        typer.echo(f"verbatim rows: recall {verbatim['profiles']['balanced']['recall']:.3f}")
+    if "ad_type_accuracy" in figures:
+        typer.echo(f"ad type right: {figures['ad_type_accuracy']:.3f}")
+    if "elements" in figures:
+        typer.echo(f"labelled elements with a catalogue hit: {figures['elements']['hit_recall']:.3f}")
     typer.echo(f"wrote {out / 'metrics.json'}")
 
 

@@ -80,7 +80,9 @@ def metrics(
         "ece": expected_calibration_error(y, risk),
         "profiles": _at_profiles(y, risk, thresholds),
     }
-    for column in ("ad_type", "difficulty"):
+    if "ad_type" in frame.columns:
+        out["ad_type_accuracy"] = float(np.mean([r.ad_type == t for r, t in zip(results, frame["ad_type"])]))
+    for column in ("ad_type", "difficulty", "quote_kind"):
         if column in frame.columns:
             groups = {}
             for value in sorted(frame[column].unique()):
@@ -98,8 +100,9 @@ def metrics(
 
 
 def _element_f1(labelled: list[str], y: np.ndarray, results: list[ScreeningResult]) -> dict[str, float]:
-    """Micro-F1 of the elements reported present against the labelled elements, on risky rows."""
-    tp = fp = fn = 0
+    """Micro-F1 of the elements reported present against the labelled elements, on risky rows, and
+    `hit_recall`: the share of labelled elements that have a catalogue hit (evidence, not wording)."""
+    tp = fp = fn = with_hit = 0
     for gold_text, label, result in zip(labelled, y, results):
         if not label:
             continue
@@ -108,7 +111,8 @@ def _element_f1(labelled: list[str], y: np.ndarray, results: list[ScreeningResul
         tp += len(gold & found)
         fp += len(found - gold)
         fn += len(gold - found)
+        with_hit += sum(bool(result.elements[name].hits) for name in gold if name in result.elements)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"micro_f1": f1, "precision": precision, "recall": recall}
+    return {"micro_f1": f1, "precision": precision, "recall": recall, "hit_recall": with_hit / (tp + fn) if tp + fn else 0.0}
