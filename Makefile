@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-CORPUS := corpora/synthetic-v1
-CORPUS_SEED := 20261129
+CORPUS := corpora/synthetic-v2
+CORPUS_SEED := 20261207
 CORPUS_N := 24000
+CORPUS_V1 := corpora/synthetic-v1
 
 MODEL := models/default
 
-.PHONY: demo test bench corpus model clean
+.PHONY: demo test bench corpus corpus-v1 model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +27,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 corpus: $(STAMP)
-	$(BIN)/screener corpus generate --out $(CORPUS) --n $(CORPUS_N) --seed $(CORPUS_SEED) --compress
+	$(BIN)/screener corpus generate --out $(CORPUS) --n $(CORPUS_N) --seed $(CORPUS_SEED) --compress --generator 2
+
+corpus-v1: $(STAMP)
+	$(BIN)/screener corpus generate --out $(CORPUS_V1) --n $(CORPUS_N) --seed 20261129 --compress --generator 1
 
 model: $(STAMP)
 	$(BIN)/screener train --data $(CORPUS)/train.csv.gz --dev $(CORPUS)/dev.csv.gz --out $(MODEL) --seed 0 --name default --version 1

@@ -8,6 +8,7 @@ from screener.features import ParsedAd
 from screener.indicators import load_catalogue
 from screener.legal import legal_elements
 from screener.model import Scored
+from screener.pay import HIGH_PAY_SIGNAL, describe, find_pay
 from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
 
 __all__ = ["explain", "ELEMENT_WORDING", "TOP_TERMS"]
@@ -71,6 +72,14 @@ def explain(
     )
 
 
+def _pay_words(hit: IndicatorHit) -> str:
+    """For a high-pay hit, the pay in proportion: " (pay ≈ 4.2× the average monthly wage in Viet Nam)"."""
+    if hit.pattern != f"signal:{HIGH_PAY_SIGNAL}":
+        return ""
+    mentions = find_pay(hit.text)
+    return f" ({describe(mentions[0])})" if mentions else ""
+
+
 def summarize(risk: float, level: str, flagged: bool, profile: str, elements: dict[str, ElementFinding], child_branch: bool) -> str:
     """A short note to a moderator citing the elements and quoting the evidence."""
     legal = legal_elements()
@@ -87,7 +96,7 @@ def summarize(risk: float, level: str, flagged: bool, profile: str, elements: di
         strongest: IndicatorHit = max(finding.hits, key=lambda h: h.contribution)
         sub = legal[name].sub_element(strongest.sub_element).label
         quote = " ".join(strongest.text.split())
-        parts.append(f"{name}: {sub} — '{quote[:80]}'.")
+        parts.append(f"{name}: {sub} — '{quote[:80]}'{_pay_words(strongest)}.")
     if child_branch:
         parts.append("A minor is indicated: under Art. 3(c) the means are not required.")
     if missing and len(missing) < 3:

@@ -21,6 +21,7 @@ from screener._data import data_path
 from screener.errors import CatalogueError
 from screener.legal import ilo_indicators, legal_elements
 from screener.normalize import SIGNALS
+from screener.pay import HIGH_PAY_SIGNAL
 from screener.patterns import Choice, Pattern, PatternError, parse, parse_lists
 
 __all__ = ["Indicator", "NearRule", "Catalogue", "load_catalogue", "LISTS_FILE"]
@@ -243,9 +244,10 @@ def _validate(entry: Any, source: str, line: int, lines: dict[tuple[str, int], i
     signals = _string_list(entry.get("signals", []), "signals", fail)
     if not patterns and not near and not signals:
         raise fail("needs patterns, near or signals")
-    bad_signals = [s for s in signals if s not in SIGNALS]
+    known = (*SIGNALS, HIGH_PAY_SIGNAL)
+    bad_signals = [s for s in signals if s not in known]
     if bad_signals:
-        raise fail(f"unknown signal(s) {', '.join(bad_signals)}; expected some of {', '.join(SIGNALS)}")
+        raise fail(f"unknown signal(s) {', '.join(bad_signals)}; expected some of {', '.join(known)}")
     if not isinstance(entry.get("child", False), bool):
         raise fail("child must be true or false")
     examples = entry["examples"]

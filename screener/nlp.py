@@ -28,6 +28,7 @@ from screener.errors import CatalogueError
 from screener.indicators import Catalogue, load_catalogue
 from screener.normalize import NormalizedText, Normalizer, deleet_word, number_word_value, respell_word
 from screener.patterns import PLACEHOLDERS, Pattern, Slot, Word
+from screener.pay import HIGH_PAY_SIGNAL, high_pay
 
 __all__ = ["HITS_KEY", "NEGATED_KEY", "NORMALIZED_KEY", "build_nlp", "token_class"]
 
@@ -216,8 +217,8 @@ class IndicatorMatcher:
 
     Phrases are matched on NORM, so a ``{AMOUNT}`` placeholder matches any amount; a number
     written in a pattern must match itself, which is checked on the few candidate matches.
-    Normalizer events (a phone number spelled out in words) produce the indicators whose
-    ``signals`` name them. Hits of one indicator never overlap; hits of different indicators may.
+    Normalizer events (a phone number spelled out in words) and pay high for its currency's country
+    (`screener.pay.high_pay`) produce the indicators whose ``signals`` name them. Hits of one indicator never overlap; hits of different indicators may.
     """
 
     def __init__(self, nlp: Language, name: str, catalogue: str = "") -> None:
@@ -364,8 +365,11 @@ class IndicatorMatcher:
             if gaps:
                 doc.user_data[NEAR_GAPS_KEY] = gaps
         normalized: NormalizedText | None = doc.user_data.get(NORMALIZED_KEY)
-        if normalized is not None and normalized.events and self.by_signal:
-            for start, end, signal in normalized.events:
+        if normalized is not None and self.by_signal:
+            events = list(normalized.events)
+            if HIGH_PAY_SIGNAL in self.by_signal:
+                events.extend((m.start, m.end, HIGH_PAY_SIGNAL) for m in high_pay(normalized.text))
+            for start, end, signal in events:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 for label in self.by_signal.get(signal, ()) if span is not None else ():
                     found.setdefault(label, []).append((span.start, span.end, f"signal:{signal}"))

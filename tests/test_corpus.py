@@ -22,17 +22,17 @@ BANKS = str(Path(__file__).parent / "fixtures" / "banks")
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus")
-    manifest = write_corpus(out, n=300, seed=7, banks=BANKS)
+    manifest = write_corpus(out, n=300, seed=7, banks=BANKS, version=1)
     return out, manifest
 
 
 def test_same_seed_gives_byte_identical_files(small_corpus, tmp_path):
     out, _ = small_corpus
-    write_corpus(tmp_path, n=300, seed=7, banks=BANKS)
+    write_corpus(tmp_path, n=300, seed=7, banks=BANKS, version=1)
     for name in ("train.csv", "dev.csv", "test.csv", "manifest.json", "DATASHEET.md"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
     other = tmp_path / "other"
-    write_corpus(other, n=300, seed=8, banks=BANKS)
+    write_corpus(other, n=300, seed=8, banks=BANKS, version=1)
     assert (other / "train.csv").read_bytes() != (out / "train.csv").read_bytes()
 
 
@@ -96,13 +96,13 @@ def test_datasheet_states_the_labelling_rule(small_corpus):
 
 def test_bad_arguments_are_refused(tmp_path):
     with pytest.raises(InputError, match="at least 30"):
-        generate(5, 1, banks=BANKS)
+        generate(5, 1, banks=BANKS, version=1)
     with pytest.raises(InputError, match="unknown ad type"):
-        generate(100, 1, ad_types=("escort",), banks=BANKS)
+        generate(100, 1, ad_types=("escort",), banks=BANKS, version=1)
 
 
 def test_one_ad_type_only():
-    corpus = generate(60, 3, ad_types=("dating",), banks=BANKS)
+    corpus = generate(60, 3, ad_types=("dating",), banks=BANKS, version=1)
     assert {ad.ad_type for split in corpus.values() for ad in split} == {"dating"}
 
 

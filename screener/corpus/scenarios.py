@@ -23,6 +23,7 @@ from screener._data import load_yaml
 from screener.corpus.banks import AD_TYPES, SPLITS, SlotFiller, _partition, load_banks
 from screener.corpus.disguise import DISGUISES, OBFUSCATING, disguise
 from screener.errors import CatalogueError
+from screener.pay import PERIOD_FACTORS
 
 __all__ = ["Scenario", "ScenarioComposer", "load_scenarios", "fill_template", "pay_text", "template_digest"]
 
@@ -38,7 +39,7 @@ _SHARED_SLOTS = ("pay", "contact", "licence", "company", "phone", "handle", "ema
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 # how often pay is stated per period; hours, days, weeks and years convert to a month
 _PERIODS = {"month": 0.72, "week": 0.08, "day": 0.08, "year": 0.04, "unstated": 0.08}
-_PER_MONTH = {"hour": 173.0, "day": 26.0, "week": 4.33, "month": 1.0, "year": 1 / 12, "unstated": 1.0}
+_ORIGIN_WAGE_USD = 1500.0
 _PERIOD_WORDS = {
     "month": ("per month", "a month", "/month", "monthly", "/mo", "per month"),
     "week": ("per week", "a week", "/week", "weekly"),
@@ -185,16 +186,31 @@ def fill_template(scenario: Scenario, split: str, rng: random.Random, filler: Sl
 
 
 def pay_text(level: str, rng: random.Random) -> str:
-    """A pay figure with currency and period, drawn as a multiple of the currency country's wage."""
+    """A pay figure with currency and period, drawn as a multiple of a country's average wage.
+
+    The country is one whose wage is under `_ORIGIN_WAGE_USD` a month (where lures recruit); the
+    figure is written in its currency or, a third of the time, in US dollars. Fair pay is also
+    drawn in a richer country's currency, as lawful adverts abroad state it.
+    """
     low, high = PAY_LEVELS[level] or (1.0, 1.0)
-    country = rng.choice(_countries())
-    currency = _currencies()[country["currency"]]
-    period = rng.choices(tuple(_PERIODS), weights=tuple(_PERIODS.values()))[0]
+    currencies = _currencies()
+    richer = level == "fair" and rng.random() < 0.3
+    country = rng.choice(_countries(richer))
+    code = country["currency"]
     monthly = float(country["avg_monthly_wage"]) * rng.uniform(low, high)
-    amount = _round(monthly / _PER_MONTH[period])
-    label = rng.choice(_labels(country["currency"], currency))
+    if not richer and rng.random() < 0.33:
+        monthly *= float(currencies[code]["usd_per_unit"])
+        code = "USD"
+    period = rng.choices(tuple(_PERIODS), weights=tuple(_PERIODS.values()))[0]
+    amount = _round(monthly / PERIOD_FACTORS[period])
+    label = rng.choice(_labels(code, currencies[code]))
     number = _number(amount, rng)
-    money = f"{label}{number}" if len(label) == 1 and not label.isalpha() else rng.choice((f"{number} {label}", f"{label} {number}"))
+    if not label.isalpha():
+        money = f"{label}{number}"
+    elif label == code:
+        money = rng.choice((f"{number} {label}", f"{label} {number}"))
+    else:
+        money = f"{number} {label}"
     if rng.random() < 0.15:  # a range "1,500 - 2,000"
         upper = _number(_round(amount * rng.uniform(1.15, 1.5)), rng)
         money = f"{money} - {upper}" if money.endswith(number) else money.replace(number, f"{number} - {upper}", 1)
@@ -216,8 +232,9 @@ def _number(amount: int, rng: random.Random) -> str:
 
 
 def _labels(code: str, currency: Mapping[str, Any]) -> tuple[str, ...]:
+    """How an ad writes the currency: its code most often, its symbols and names too."""
     aliases = tuple(str(a) for a in currency.get("aliases", ()))
-    symbols = tuple(a for a in aliases if not a.isalpha())
+    symbols = tuple(a for a in aliases if not a.replace(" ", "").isalpha() and len(a) <= 3)
     words = tuple(a for a in aliases if a.isalpha() and a.lower() != code.lower() and len(a) > 2)
     return (code, code, *symbols, *words[:2])
 
@@ -244,10 +261,19 @@ def _reference() -> Mapping[str, Any]:
     return load_yaml("pay_reference.yaml")
 
 
-@lru_cache(maxsize=1)
-def _countries() -> tuple[Mapping[str, Any], ...]:
+@lru_cache(maxsize=2)
+def _countries(richer: bool) -> tuple[Mapping[str, Any], ...]:
+    """Countries with a wage and a rate: those under `_ORIGIN_WAGE_USD` a month, or the others."""
     currencies = _currencies()
-    return tuple(c for c in _reference()["countries"].values() if c.get("avg_monthly_wage") and c.get("currency") in currencies)
+    found = []
+    for country in _reference()["countries"].values():
+        code = country.get("currency")
+        if not country.get("avg_monthly_wage") or code not in currencies:
+            continue
+        wage_usd = float(country["avg_monthly_wage"]) * float(currencies[code]["usd_per_unit"])
+        if (wage_usd >= _ORIGIN_WAGE_USD) == richer:
+            found.append(country)
+    return tuple(found)
 
 
 def _currencies() -> Mapping[str, Mapping[str, Any]]:
