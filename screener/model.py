@@ -316,20 +316,26 @@ class ScreeningModel:
         return str(self.type_head.classes_[best]) if probabilities[best] >= _OTHER_BELOW else "other"
 
 
+#: The precision the high_precision profile and the recall the high_recall profile reach on dev.
+PRECISION_TARGET = 0.95
+RECALL_TARGET = 0.98
+
+
 def _thresholds(y: np.ndarray, risk: np.ndarray) -> dict[str, float]:
-    """Profiles from labelled risks (usually dev).
+    """Profiles from labelled risks (usually the dev split).
 
     balanced: the lowest threshold whose F1 is within 0.01 of the best (synthetic dev sets often
-    separate perfectly over a wide range; the low end of that plateau keeps recall on harder,
-    real ads); high_precision: the lowest threshold at or above balanced with precision >= 0.9;
-    high_recall: the highest threshold at or below balanced with recall >= 0.95.
+    separate well over a wide range; the low end of that plateau keeps recall on harder, real
+    ads); high_precision: the lowest threshold at or above balanced with precision >=
+    `PRECISION_TARGET`; high_recall: the highest threshold at or below balanced with recall >=
+    `RECALL_TARGET`.
     """
     precision, recall, cuts = precision_recall_curve(y, risk)
     precision, recall = precision[:-1], recall[:-1]
     f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
     balanced = float(cuts[f1 >= f1.max() - 0.01].min())
-    precise = [c for c, p in zip(cuts, precision) if p >= 0.9 and c >= balanced]
-    recalled = [c for c, r in zip(cuts, recall) if r >= 0.95 and c <= balanced]
+    precise = [c for c, p in zip(cuts, precision) if p >= PRECISION_TARGET and c >= balanced]
+    recalled = [c for c, r in zip(cuts, recall) if r >= RECALL_TARGET and c <= balanced]
     return {
         "balanced": balanced,
         "high_precision": float(min(precise)) if precise else float(cuts.max()),

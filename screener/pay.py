@@ -30,6 +30,12 @@ REFERENCE = "pay_reference.yaml"
 #: average monthly wage of the currency's country, or more.
 HIGH_PAY_SIGNAL = "pay_high"
 HIGH_PAY_MULTIPLE = 2.5
+#: An amount without a period counts as monthly pay only after a pay word ("salary 25,000 baht")
+#: and below this multiple: larger ones are yearly salaries or sums (budgets, relocation packages).
+UNSTATED_CEILING = 8.0
+#: Amounts above this multiple are budgets or turnovers, not anybody's pay.
+IMPLAUSIBLE_MULTIPLE = 40.0
+_PAY_WORD = re.compile(r"(?i:salary|salaries|pay|paid|wage|wages|earn|earning|earnings|income|allowance|make|get|receive)\W{1,3}(?:\w+\W{1,3}){0,3}$")
 
 PERIOD_FACTORS = {"hour": 173.0, "day": 26.0, "week": 4.33, "month": 1.0, "year": 1 / 12, "unstated": 1.0}
 """Multiply an amount per period by this to get it per month (173 hours, 26 days, 4.33 weeks)."""
@@ -356,8 +362,18 @@ def find_pay(text: str) -> tuple[PayMention, ...]:
 
 
 def high_pay(text: str) -> tuple[PayMention, ...]:
-    """The pay mentions of `text` at `HIGH_PAY_MULTIPLE` times their country's wage or more."""
-    return tuple(m for m in find_pay(text) if m.wage_multiple is not None and m.wage_multiple >= HIGH_PAY_MULTIPLE)
+    """The pay mentions of `text` at `HIGH_PAY_MULTIPLE` times their country's wage or more.
+
+    An amount with no period counts only after a pay word and below `UNSTATED_CEILING`; none above
+    `IMPLAUSIBLE_MULTIPLE` counts.
+    """
+    return tuple(
+        m
+        for m in find_pay(text)
+        if m.wage_multiple is not None
+        and HIGH_PAY_MULTIPLE <= m.wage_multiple <= IMPLAUSIBLE_MULTIPLE
+        and (m.period != "unstated" or (m.wage_multiple < UNSTATED_CEILING and _PAY_WORD.search(text, max(0, m.start - 40), m.start)))
+    )
 
 
 def describe(mention: PayMention) -> str:

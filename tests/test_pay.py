@@ -232,3 +232,17 @@ def test_a_table_giving_one_alias_two_currencies_is_refused(monkeypatch):
             find_pay("$5")
     finally:
         pay._reference.cache_clear()
+
+
+def test_high_pay_needs_a_period_or_a_pay_word_and_a_plausible_amount():
+    from screener.pay import high_pay
+
+    assert [m.text for m in high_pay("Earn 40,000,000 VND per month, free room.")] == ["40,000,000 VND per month"]
+    assert [m.text for m in high_pay("Salary: 40,000,000 VND, free room.")] == ["40,000,000 VND"]
+    for ordinary in (
+        "Relocation package of up to £8,000.",  # a sum, not pay
+        "Salary: £26,000.",  # a yearly salary written without its period
+        "A budget of £70 million each year.",  # not anybody's pay
+        "Salary 9,000,000 VND per month.",  # about the average wage
+    ):
+        assert high_pay(ordinary) == (), ordinary
