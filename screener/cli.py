@@ -210,11 +210,12 @@ def train_command(
     seed: int = typer.Option(0, "--seed", help="Random seed; the same data and seed give the same model."),
     name: str = typer.Option("screener-model", "--name", help="Model name recorded in the bundle."),
     version: str = typer.Option("1", "--version", help="Model version recorded in the bundle."),
+    evaluate_on: list[Path] = typer.Option([], "--eval", help="Labelled CSV to measure the model on for its card (repeat for several); never trained on."),
 ) -> None:
     """Train a screening model on any labelled CSV and write a verified bundle."""
     from screener.training import train_bundle
 
-    manifest = train_bundle(data, out, dev, text_column, label_column, seed, name, version)
+    manifest = train_bundle(data, out, dev, text_column, label_column, seed, name, version, tuple(evaluate_on))
     dev_metrics = manifest.get("metrics", {}).get("dev")
     if dev_metrics and dev_metrics.get("roc_auc") is not None:
         typer.echo(f"dev ROC-AUC {dev_metrics['roc_auc']:.3f}, balanced F1 {dev_metrics['profiles']['balanced']['f1']:.3f}")

@@ -31,7 +31,7 @@ from screener.normalize import SIGNALS
 __all__ = ["ParseAds", "EvidenceDropoutClassifier", "make_pipeline", "ScreeningModel", "Scored", "train", "PROFILES"]
 
 PROFILES = ("balanced", "high_precision", "high_recall")
-_OTHER_BELOW = 0.5  # ad type "other" when no type is this likely
+_OTHER_BELOW = 0.4  # ad type "other" when no type of the three is this likely
 _CUES = 3  # words quoted for an element shown by wording alone
 
 
@@ -221,10 +221,12 @@ class ScreeningModel:
         hit_parts = [0.0] * len(ad.hits)
         signals = 0.0
         index = self._indicators.index_
+        evidence: dict[int, float] = {}
         for name, value in self._indicators.features(ad).items():
             column = index.get(name)
             if column is None:
                 continue
+            evidence[column] = value
             contribution = float(self._coef[column]) * value
             if name.startswith("signal:") or name == "obfuscated":
                 signals += contribution
@@ -261,7 +263,7 @@ class ScreeningModel:
             hit_contributions=tuple(hit_parts),
             term_contributions=term_parts,
             signals=signals,
-            ad_type=self._ad_type(columns, values),
+            ad_type=self._ad_type(evidence, columns, values),
             element_probabilities={e: self._element_probability(e, columns, values) for e in self.element_heads},
             element_cues={e: self._element_cues(e, columns, values, located) for e in self.element_heads},
         )
@@ -303,11 +305,15 @@ class ScreeningModel:
             return [i for i in live if ad.hits[i].indicator in self._indicators.child_indicators or ad.hits[i].element in ("ACT", "PURPOSE")]
         return live
 
-    def _ad_type(self, columns: np.ndarray, values: np.ndarray) -> str:
-        """The ad-type head's prediction, computed on the ad's sparse weights (as its predict_proba)."""
-        if self.type_head is None or not len(columns):
+    def _ad_type(self, evidence: dict[int, float], columns: np.ndarray, values: np.ndarray) -> str:
+        """The ad-type head's prediction, computed on the ad's sparse evidence and lexical weights
+        (as its predict_proba); a head of format-2 bundles reads the lexical weights only."""
+        if self.type_head is None or not (len(columns) or evidence):
             return "other"
-        scores = self.type_head.coef_[:, columns] @ values + self.type_head.intercept_
+        coef = self.type_head.coef_
+        scores = coef[:, columns + (self._offset if coef.shape[1] > len(self._terms) else 0)] @ values + self.type_head.intercept_
+        if coef.shape[1] > len(self._terms) and evidence:
+            scores = scores + coef[:, list(evidence)] @ np.fromiter(evidence.values(), dtype=np.float64, count=len(evidence))
         if len(scores) == 1:  # two types: one logit
             scores = np.array([0.0, scores[0]])
         probabilities = np.exp(scores - scores.max())
@@ -364,10 +370,11 @@ def train(
     type_head = None
     element_heads = {}
     if ad_types is not None or elements is not None:
-        lexical = pipeline.named_steps["features"].transformer_list[1][1]
-        terms = lexical.transform(pipeline.named_steps["parse"].transform(list(texts)))
+        union = pipeline.named_steps["features"]
+        both = union.transform(pipeline.named_steps["parse"].transform(list(texts)))  # evidence, then terms
+        terms = both[:, len(union.transformer_list[0][1].feature_names_) :]
         if ad_types is not None:
-            type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(terms, list(ad_types))
+            type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(both, list(ad_types))
         for element in ("ACT", "MEANS", "PURPOSE") if elements is not None else ():
             shown = [element in str(row).split(";") for row in elements]
             if any(shown) and not all(shown):

@@ -29,8 +29,11 @@ def train_bundle(
     seed: int = 0,
     name: str = "screener-model",
     version: str = "1",
+    evaluate_on: tuple[str | Path, ...] = (),
 ) -> dict[str, Any]:
     """Train on `data` (thresholds from `dev` when given), write the bundle to `out`; return its manifest.
+
+    Each file of `evaluate_on` (labelled, never trained on) is measured for the model card.
 
     Any labelled CSV works; an ``ad_type`` column trains the ad-type head, an ``elements`` column
     (ACT;MEANS;PURPOSE as shown by each ad) the element heads, and ``ad_type`` /
@@ -68,11 +71,36 @@ def train_bundle(
     if dev is not None:
         dev_full = pd.read_csv(dev, dtype=str, keep_default_na=False)
         manifest["metrics"] = {"dev": metrics(Bundle(out, name, version, model, manifest), dev_full, text_column, label_column)}
+    for path in map(Path, evaluate_on):
+        frame = read_split(path, text_column, label_column)
+        full = pd.read_csv(path, dtype=str, keep_default_na=False)
+        full["text"], full["label"] = frame["text"], frame["label"]
+        manifest.setdefault("metrics", {})[path.name] = metrics(Bundle(out, name, version, model, manifest), full)
     return save_bundle(model, out, manifest, model_card(manifest))
 
 
 def _figure(value: Any) -> str:
     return "n/a" if value is None else f"{value:.3f}"
+
+
+def _other_file(name: str, figures: dict[str, Any], thresholds: dict[str, float]) -> str:
+    """A model-card section for one evaluation file: ranking and every profile."""
+    rows = "\n".join(
+        f"| {p} | {_figure(f['precision'])} | {_figure(f['recall'])} | {_figure(f['false_positive_rate'])} | {_figure(f['flagged_per_1000'])} |"
+        for p, f in figures["profiles"].items()
+    )
+    verbatim = figures.get("by_quote_kind", {}).get("verbatim")
+    extra = f" Recall of verbatim risky rows (balanced): {_figure(verbatim['profiles']['balanced']['recall'])}." if verbatim else ""
+    return f"""
+## Metrics on {name} (never trained on)
+
+{figures['n']} rows, {figures['positives']} risky. ROC-AUC {_figure(figures.get('roc_auc'))}, PR-AUC {_figure(figures.get('pr_auc'))};
+ad type right {_figure(figures.get('ad_type_accuracy'))}.{extra}
+
+| profile | precision | recall | false-positive rate | flagged per 1,000 |
+|---|---:|---:|---:|---:|
+{rows}
+"""
 
 
 def model_card(manifest: dict[str, Any]) -> str:
@@ -84,6 +112,7 @@ def model_card(manifest: dict[str, Any]) -> str:
             balanced = figures["profiles"]["balanced"]
             rows.append(f"| {group[3:]}={value} | {figures['n']} | {_figure(figures.get('roc_auc'))} | {_figure(balanced['recall'])} | {_figure(balanced['false_positive_rate'])} |")
     table = "\n".join(rows) or "| (no dev data) | | | | |"
+    others = "\n".join(_other_file(name, figures, manifest["thresholds"]) for name, figures in manifest.get("metrics", {}).items() if name != "dev")
     on_dev = dev.get("profiles", {})
     profiles = "\n".join(
         f"| {p} | {t:.4f} | {_figure(on_dev.get(p, {}).get('precision'))} | {_figure(on_dev.get(p, {}).get('recall'))} "
@@ -138,6 +167,7 @@ report (curves, reliability, confusion matrices, score distributions, firing rat
 | group | n | ROC-AUC | recall (balanced) | false-positive rate (balanced) |
 |---|---:|---:|---:|---:|
 {table}
+{others}
 
 ## Fairness
 

@@ -24,7 +24,7 @@ from screener.corpus import write_corpus
 from screener.features import IndicatorFeatures, LexicalTerms
 from screener.explain import explain
 from screener.features import ParsedAd
-from screener.model import ParseAds, Scored, make_pipeline
+from screener.model import _OTHER_BELOW, ParseAds, Scored, make_pipeline
 from screener.results import ModelInfo
 from screener.training import train_bundle
 
@@ -49,9 +49,9 @@ def screener(bundle_dir):
 def test_hand_computed_ad_type_matches_the_type_head(screener):
     model = screener.bundle.model
     texts = [RISKY, "ordinary detail number one about the job, reply here", "looking for a kind wife, family oriented"]
-    lexical = model.pipeline.named_steps["features"].transformer_list[1][1]
-    probabilities = model.type_head.predict_proba(lexical.transform(model.pipeline.named_steps["parse"].transform(texts)))
-    expected = [str(model.type_head.classes_[p.argmax()]) if p.max() >= 0.5 else "other" for p in probabilities]
+    features = model.pipeline.named_steps["features"].transform(model.pipeline.named_steps["parse"].transform(texts))
+    probabilities = model.type_head.predict_proba(features)  # evidence and lexical features
+    expected = [str(model.type_head.classes_[p.argmax()]) if p.max() >= _OTHER_BELOW else "other" for p in probabilities]
     assert [screener.screen(text).ad_type for text in texts] == expected
 
 
