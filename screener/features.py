@@ -102,14 +102,15 @@ def function_words() -> frozenset[str]:
 
 def term_occurrences(ad: ParsedAd) -> list[tuple[str, int, int]]:
     """The lexical terms of an ad with their character spans: unigrams, then bigrams, of its
-    tokens, leaving out terms made only of function words."""
+    tokens, leaving out terms made only of function words and any term with an identity word
+    (masked as `IDENTITY_TOKEN`): that an ad names a nationality or a religion moves no score."""
     style = function_words()
     tokens, spans = ad.tokens, ad.spans
-    unigrams = [(t, s, e) for t, (s, e) in zip(tokens, spans) if t not in style]
+    unigrams = [(t, s, e) for t, (s, e) in zip(tokens, spans) if t not in style and t != IDENTITY_TOKEN]
     bigrams = [
         (f"{a} {b}", spans[i][0], spans[i + 1][1])
         for i, (a, b) in enumerate(zip(tokens, tokens[1:]))
-        if a not in style or b not in style
+        if (a not in style or b not in style) and IDENTITY_TOKEN not in (a, b)
     ]
     return unigrams + bigrams
 

@@ -186,11 +186,19 @@ report (curves, reliability, confusion matrices, score distributions, firing rat
 
 ## Limits
 
-- Trained on synthetic ads; figures on synthetic test data overstate performance on real ads.
-  Measure on hand-written and real data (see the project's README) before relying on it.
-- English only; slang and coded language drift over time: report the model and catalogue versions
-  with every result.
-- The model sees only the ad text: no images, prices in context, account history or platform data.
+- Trained on synthetic ads (corpus v2: whole ads written from 17 documented lure patterns and their
+  lawful twins, plus composed ads); figures on synthetic data overstate performance on real ads.
+  Real published lures are the test that decides: see the metrics on real files above, when given,
+  and the project's README.
+- English only: an ad in another language gets a low score that means nothing.
+- Slang and coded language drift over time: report the model and catalogue versions with every
+  result.
+- The model sees only the ad text: no images, account history or platform data. Pay is read in
+  proportion to the average wage of its currency's country from a shipped, approximate reference
+  table; dollar or euro salaries are compared with US or euro-area wages, so a lure paying "$1,500"
+  to workers from a poorer country is not seen as high pay.
+- Lures retold by reporters (close paraphrases), one-line fragments and ads whose risk lies in
+  pictures or in what happens after the first message are mostly missed.
 
 ## Privacy
 
