@@ -133,7 +133,13 @@ class EvidenceDropoutClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
 
-def make_pipeline(catalogue: str = "", seed: int = 0, C: float = 1.0) -> Pipeline:
+#: Inverse regularization strength of the shipped model: strong, because the synthetic classes
+#: separate easily and large weights on their words do not carry over to real ads (real published
+#: lures: ROC-AUC 0.81 at C=1, 0.85 at 0.3, 0.86 at 0.1).
+DEFAULT_C = 0.1
+
+
+def make_pipeline(catalogue: str = "", seed: int = 0, C: float = DEFAULT_C) -> Pipeline:
     """The unfitted screening Pipeline."""
     indicators = load_catalogue(catalogue or None)
     evidence = IndicatorFeatures([i.id for i in indicators], [i.id for i in indicators if i.child], list(SIGNALS))

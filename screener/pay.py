@@ -32,10 +32,10 @@ HIGH_PAY_SIGNAL = "pay_high"
 HIGH_PAY_MULTIPLE = 2.5
 #: An amount without a period counts as monthly pay only after a pay word ("salary 25,000 baht")
 #: and below this multiple: larger ones are yearly salaries or sums (budgets, relocation packages).
-UNSTATED_CEILING = 8.0
+UNSTATED_CEILING = 5.0
 #: Amounts above this multiple are budgets or turnovers, not anybody's pay.
 IMPLAUSIBLE_MULTIPLE = 40.0
-_PAY_WORD = re.compile(r"(?i:salary|salaries|pay|paid|wage|wages|earn|earning|earnings|income|allowance|make|get|receive)\W{1,3}(?:\w+\W{1,3}){0,3}$")
+_PAY_WORD = re.compile(r"(?i:salary|salaries|pay|paid|wage|wages|earn|earning|earnings|income|make|get|receive)\W{1,3}(?:\w+\W{1,3}){0,3}$")
 
 PERIOD_FACTORS = {"hour": 173.0, "day": 26.0, "week": 4.33, "month": 1.0, "year": 1 / 12, "unstated": 1.0}
 """Multiply an amount per period by this to get it per month (173 hours, 26 days, 4.33 weeks)."""

@@ -141,8 +141,9 @@ prevalence, or any language other than English.
   languages) masked, so that they cannot move the score.
   Terms made only of function words ("you will", "in the") are left out: they carry the
   corpus's writing style, not content.
-- Model: logistic regression with out-of-fold sigmoid calibration (one linear model, so every
-  contribution is exact), trained with evidence dropout: two extra copies of the training rows
+- Model: logistic regression, strongly regularized (C = 0.1: large weights on the synthetic
+  corpus's words do not carry over to real ads), with out-of-fold sigmoid calibration (one linear
+  model, so every contribution is exact), trained with evidence dropout: two extra copies of the training rows
   with each evidence feature dropped with probability 0.8, so that the words of an ad carry the
   signal too when the catalogue misses a phrasing (it finds almost every phrase of the synthetic
   corpus, written from the same indicator descriptions, and far fewer in real ads).

@@ -30,6 +30,8 @@ __all__ = ["Scenario", "ScenarioComposer", "load_scenarios", "fill_template", "p
 RISKY_DIFFICULTIES = ("plain", "subtle")
 BENIGN_DIFFICULTIES = ("ordinary", "hard_negative")
 PAY_LEVELS = {"lure": (2.5, 6.0), "fair": (0.7, 1.6), "none": None}
+SKILLED_PAY = (2.5, 4.0)  # a fifth of fair pay: lawful adverts for skilled work pay this much too
+SKILLED_SHARE = 0.2
 MIN_TEMPLATES = 10
 _REQUIRED = ("id", "ad_type", "label", "pattern", "difficulty", "elements", "pay", "ads")
 _OPTIONAL = ("slots", "twin_of")
@@ -190,9 +192,12 @@ def pay_text(level: str, rng: random.Random) -> str:
 
     The country is one whose wage is under `_ORIGIN_WAGE_USD` a month (where lures recruit); the
     figure is written in its currency or, a third of the time, in US dollars. Fair pay is also
-    drawn in a richer country's currency, as lawful adverts abroad state it.
+    drawn in a richer country's currency, as lawful adverts abroad state it, and a `SKILLED_SHARE`
+    of it is as high as lure pay, so that high pay alone never decides the label.
     """
     low, high = PAY_LEVELS[level] or (1.0, 1.0)
+    if level == "fair" and rng.random() < SKILLED_SHARE:
+        low, high = SKILLED_PAY
     currencies = _currencies()
     richer = level == "fair" and rng.random() < 0.3
     country = rng.choice(_countries(richer))
