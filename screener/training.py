@@ -75,7 +75,7 @@ def train_bundle(
         frame = read_split(path, text_column, label_column)
         full = pd.read_csv(path, dtype=str, keep_default_na=False)
         full["text"], full["label"] = frame["text"], frame["label"]
-        manifest.setdefault("metrics", {})[path.name] = metrics(Bundle(out, name, version, model, manifest), full)
+        manifest.setdefault("metrics", {})[path.as_posix()] = metrics(Bundle(out, name, version, model, manifest), full)
     return save_bundle(model, out, manifest, model_card(manifest))
 
 
