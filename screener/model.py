@@ -328,24 +328,26 @@ class ScreeningModel:
         return str(self.type_head.classes_[best]) if probabilities[best] >= _OTHER_BELOW else "other"
 
 
-#: The precision the high_precision profile and the recall the high_recall profile reach on dev.
-PRECISION_TARGET = 0.95
+#: Recall on dev that each profile keeps (balanced, high_recall), and the precision high_precision
+#: reaches. Synthetic dev ads separate far more easily than real ones, so the balanced profile
+#: is set by a recall target rather than at the best F1 on dev: the F1 plateau is wide and its
+#: edge moves with small changes of the corpus (0.21 to 0.33 between two regenerations), while
+#: real lures score lower than synthetic ones.
+BALANCED_RECALL = 0.96
 RECALL_TARGET = 0.98
+PRECISION_TARGET = 0.95
 
 
 def _thresholds(y: np.ndarray, risk: np.ndarray) -> dict[str, float]:
     """Profiles from labelled risks (usually the dev split).
 
-    balanced: the lowest threshold whose F1 is within 0.01 of the best (synthetic dev sets often
-    separate well over a wide range; the low end of that plateau keeps recall on harder, real
-    ads); high_precision: the lowest threshold at or above balanced with precision >=
-    `PRECISION_TARGET`; high_recall: the highest threshold at or below balanced with recall >=
-    `RECALL_TARGET`.
+    balanced: the highest threshold with recall >= `BALANCED_RECALL`; high_recall: the highest
+    threshold at or below balanced with recall >= `RECALL_TARGET`; high_precision: the lowest
+    threshold at or above balanced with precision >= `PRECISION_TARGET`.
     """
     precision, recall, cuts = precision_recall_curve(y, risk)
     precision, recall = precision[:-1], recall[:-1]
-    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
-    balanced = float(cuts[f1 >= f1.max() - 0.01].min())
+    balanced = float(max((c for c, r in zip(cuts, recall) if r >= BALANCED_RECALL), default=cuts.min()))
     precise = [c for c, p in zip(cuts, precision) if p >= PRECISION_TARGET and c >= balanced]
     recalled = [c for c, r in zip(cuts, recall) if r >= RECALL_TARGET and c <= balanced]
     return {

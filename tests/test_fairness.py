@@ -123,3 +123,11 @@ def test_cli_writes_the_reports(tmp_path, monkeypatch, capsys):
         report = json.loads((tmp_path / command / f"{command}.json").read_text())
         assert report["seed"] == 0
         assert (tmp_path / command / f"{command}.md").read_text().startswith("# ")
+
+
+@pytest.mark.parametrize("words", ["Filipino", "Muslim and Catholic", "Dhaka, Manila", "Tamil", "Ahmed"])
+def test_naming_an_identity_moves_no_score(screener, words):
+    # Identity words are masked and left out of every feature, so their presence (not only their
+    # value) is invisible to the model: corpus v2 may use them unevenly across labels.
+    for ad in ("Waitress wanted for a hotel abroad, room provided.", "Looking for a kind wife, family oriented."):
+        assert screener.screen(f"{ad} {words}.").risk == screener.screen(ad).risk

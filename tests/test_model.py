@@ -210,3 +210,17 @@ def test_bundle_verification(bundle_dir, tmp_path):
     card = (bundle_dir / "MODEL_CARD.md").read_text()
     assert "never a" in card and "## Limits" in card and "## Fairness" in card
     assert math.isfinite(json.loads((bundle_dir / "manifest.json").read_text())["metrics"]["dev"]["brier"])
+
+
+def test_profiles_follow_their_targets_on_dev():
+    from screener.model import BALANCED_RECALL, PRECISION_TARGET, RECALL_TARGET, _thresholds
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(200, dtype=int), np.zeros(400, dtype=int)]
+    risk = np.clip(np.r_[rng.normal(0.7, 0.2, 200), rng.normal(0.3, 0.2, 400)], 0, 1)
+    profiles = _thresholds(y, risk)
+    assert profiles["high_recall"] < profiles["balanced"] < profiles["high_precision"]
+    assert (risk[y == 1] >= profiles["balanced"]).mean() >= BALANCED_RECALL
+    assert (risk[y == 1] >= profiles["high_recall"]).mean() >= RECALL_TARGET
+    flagged = risk >= profiles["high_precision"]
+    assert y[flagged].mean() >= PRECISION_TARGET

@@ -14,49 +14,66 @@ from screener.corpus import check_corpus, write_corpus
 from screener.corpus.banks import load_banks
 from screener.corpus.spans import span_scores
 
-CORPUS = Path(__file__).parent.parent / "corpora" / "synthetic-v1"
-MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
+CORPORA = Path(__file__).parent.parent / "corpora"
+VERSIONS = ["synthetic-v1", "synthetic-v2"]
 
 
-def read(split: str) -> pd.DataFrame:
-    return pd.read_csv(CORPUS / f"{split}.csv.gz", dtype=str, keep_default_na=False)
+@pytest.fixture(params=VERSIONS)
+def shipped(request):
+    folder = CORPORA / request.param
+    return folder, json.loads((folder / "manifest.json").read_text())
 
 
-def test_files_match_the_manifest():
-    for name, digest in MANIFEST["files"].items():
-        assert hashlib.sha256((CORPUS / name).read_bytes()).hexdigest() == digest, name
-    assert (CORPUS / "DATASHEET.md").is_file()
+def read(folder: Path, split: str) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{split}.csv.gz", dtype=str, keep_default_na=False)
 
 
-def test_size_and_balance():
-    frames = [read(split) for split in ("train", "dev", "test")]
+def test_files_match_the_manifest(shipped):
+    folder, manifest = shipped
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    assert (folder / "DATASHEET.md").is_file()
+
+
+def test_size_and_balance(shipped):
+    folder, manifest = shipped
+    frames = [read(folder, split) for split in ("train", "dev", "test")]
     everything = pd.concat(frames)
     assert len(everything) >= 20_000
     shares = everything["ad_type"].value_counts(normalize=True)
     assert all(abs(share - 1 / 3) < 0.01 for share in shares)
     assert abs((everything["label"] == "1").mean() - 0.35) < 0.01
-    for slot, share in MANIFEST["identity_slot_share_by_label"]["0"].items():
-        assert abs(share - MANIFEST["identity_slot_share_by_label"]["1"].get(slot, 0)) < 0.06, slot
+
+
+def test_v1_uses_identity_slots_alike_for_both_labels():
+    # v2's scenarios use them unevenly (a family's matrimonial ad names a community more often
+    # than a broker's lure); test_fairness shows that naming an identity moves no score.
+    shares = json.loads((CORPORA / "synthetic-v1" / "manifest.json").read_text())["identity_slot_share_by_label"]
+    for slot, share in shares["0"].items():
+        assert abs(share - shares["1"].get(slot, 0)) < 0.06, slot
 
 
 @pytest.mark.parametrize("split", ["dev", "test"])
-def test_held_out_splits_do_not_leak_into_train(split):
-    report = check_corpus(CORPUS / f"{split}.csv.gz", other=CORPUS / "train.csv.gz")
+def test_held_out_splits_do_not_leak_into_train(shipped, split):
+    folder, _ = shipped
+    report = check_corpus(folder / f"{split}.csv.gz", other=folder / "train.csv.gz")
     assert report.ok and not report.duplicates
     assert report.leakage["shared_texts"] == 0 and report.leakage["worst_similarity"] < 0.8
 
 
 @pytest.mark.slow
 def test_extractor_finds_nine_in_ten_gold_spans_of_the_test_split():
-    test = read("test")
+    test = read(CORPORA / "synthetic-v1", "test")
     scores = span_scores(zip(test["text"], test["spans"]))
     assert scores.recall >= 0.9, scores.summary()
     assert scores.precision >= 0.8, scores.summary()
 
 
 @pytest.mark.slow
-def test_shipped_corpus_is_what_the_generator_makes(tmp_path):
+def test_shipped_corpus_is_what_the_generator_makes(shipped, tmp_path):
+    folder, MANIFEST = shipped
     if MANIFEST["catalogue_version"] != load_catalogue().version or MANIFEST["banks_version"] != load_banks().version:
         pytest.skip("the catalogue or banks changed since the corpus was generated: run `make corpus`")
-    manifest = write_corpus(tmp_path, n=MANIFEST["n"], seed=MANIFEST["seed"], compress=True, version=1)
+    version = int(MANIFEST["generator_version"].split(".")[0])
+    manifest = write_corpus(tmp_path, n=MANIFEST["n"], seed=MANIFEST["seed"], compress=True, version=version)
     assert manifest["files"] == MANIFEST["files"]

@@ -33,6 +33,7 @@ GENERATOR_VERSION = "2.0"
 COLUMNS = ("id", "ad_type", "label", "difficulty", "elements", "spans", "text", "pattern")
 #: Share of ads written from a scenario in corpus v2 (the rest composed from phrase banks, as in v1)
 SCENARIO_SHARE = {1: 0.75, 0: 0.55}
+_REDRAWS = 20
 RISKY_SHARE = 0.35
 SPLIT_SHARES = {"train": 0.70, "dev": 0.15, "test": 0.15}
 RISKY_DIFFICULTY = {"plain": 0.40, "subtle": 0.35, "obfuscated": 0.25}
@@ -285,12 +286,19 @@ def generate(
     composer = _Composer(loaded, load_catalogue())
     stories = ScenarioComposer(load_scenarios()) if version == 2 else None
     corpus: dict[str, list[GeneratedAd]] = {split: [] for split in SPLITS}
+    seen: dict[str, set[str]] = {split: set() for split in SPLITS}
     for split, ad_type, label, difficulty in _plan(n, tuple(ad_types), rng):
         number = len(corpus[split]) + 1
         if stories is not None and stories.has(ad_type, label) and rng.random() < SCENARIO_SHARE[label]:
-            filler = SlotFiller(loaded, ad_type)
             disguised = difficulty == "obfuscated" or (not label and rng.random() < BENIGN_DISGUISED)
-            scenario, difficulty, text = stories.ad(split, ad_type, label, rng, filler, disguised)
+            for _ in range(_REDRAWS):  # short templates can repeat an earlier ad of the split: draw again
+                filler = SlotFiller(loaded, ad_type)
+                scenario, drawn, text = stories.ad(split, ad_type, label, rng, filler, disguised)
+                key = " ".join(text.lower().split())  # as the corpus checker compares texts
+                if key not in seen[split]:
+                    break
+            seen[split].add(key)
+            difficulty = drawn
             ad = GeneratedAd(
                 id=f"{split}-{number:06d}",
                 split=split,
