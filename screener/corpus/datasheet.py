@@ -13,6 +13,42 @@ def _table(counts: dict, key: str) -> str:
     return "\n".join(lines)
 
 
+def _v2_section(manifest: dict) -> str:
+    """What corpus v2 adds: scenario ads, their patterns and lengths (empty for v1)."""
+    if "patterns" not in manifest:
+        return ""
+    by_pattern: dict[str, dict[str, int]] = {}
+    for key, count in manifest["patterns"].items():
+        label, pattern = key.split(":", 1)
+        by_pattern.setdefault(pattern, {})[label] = count
+    rows = "\n".join(f"| {p} | {c.get('0', 0)} | {c.get('1', 0)} |" for p, c in sorted(by_pattern.items()))
+    words = manifest["words_by_label"]
+    lengths = "\n".join(f"| {label} | " + " | ".join(str(words[label][q]) for q in ("p10", "p25", "p50", "p75", "p90")) + " |" for label in sorted(words))
+    return f"""## Corpus v2: scenario ads
+
+Most ads (the rest: `composed`, as above) are written whole from a scenario of
+`screener/corpus/scenarios/` (version {manifest['scenarios_version']}): one voice and one story
+per ad, from a documented lure pattern of `docs/typology.md` or a lawful twin sharing its surface.
+For these, label 1 means the scenario shows the pattern and `elements` are the scenario's;
+`difficulty` is the scenario's (`plain`, `subtle`; `obfuscated` when disguised; `ordinary`,
+`hard_negative` for label 0); `spans` is empty; `pattern` names the typology pattern. Pay is drawn
+per ad as a multiple of the average monthly wage of the currency's country.
+
+Ads per pattern:
+
+| pattern | label 0 | label 1 |
+|---|---:|---:|
+{rows}
+
+Words per ad (quantiles):
+
+| label | p10 | p25 | p50 | p75 | p90 |
+|---|---:|---:|---:|---:|---:|
+{lengths}
+
+"""
+
+
 def render_datasheet(manifest: dict) -> str:
     """Markdown datasheet for a corpus `manifest` (see `screener.corpus.write_corpus`)."""
     counts = manifest["counts"]
@@ -70,6 +106,7 @@ visa sponsorship, relocation, staff housing, regulated au pair placements, inter
 without money or secrecy, matrimonial ads naming religion, caste or nationality). About
 15% of benign ads are disguised too, so that disguise alone never decides the label.
 
+{_v2_section(manifest)}
 ## Splits and leakage
 
 Every list of the phrase banks is cut 70/15/15 into train/dev/test by a hash of each entry, so
