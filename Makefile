@@ -9,7 +9,7 @@ CORPUS_SEED := 20261207
 CORPUS_N := 24000
 CORPUS_V1 := corpora/synthetic-v1
 
-MODEL := models/default
+MODEL := screener/models/default
 
 .PHONY: demo test bench corpus corpus-v1 model clean
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from screener.errors import InputError, ScreenerError
 from screener.evidence import MAX_TEXT_CHARS
-from screener.model import PROFILES
+from screener.scorer import PROFILES
 from screener.redact import contact_spans, redact_spans
 from screener.results import ScreeningResult
 from screener.bundle import verify_bundle

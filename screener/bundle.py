@@ -1,11 +1,12 @@
-"""Model bundles: ``model.joblib`` + ``manifest.json`` + ``MODEL_CARD.md`` in one folder.
+"""Model bundles: ``model.npz`` + ``model.json`` + ``manifest.json`` + ``MODEL_CARD.md`` in one folder.
 
-Loading a joblib file runs code. `load_bundle` therefore checks, *before* unpickling, the
-manifest's format version, the manifest's own digest (``manifest_sha256``, over the rest of the
-manifest) and the sha256 of ``model.joblib`` recorded in it, and refuses anything that does not
-match. These catch damaged and naively edited bundles; someone who can rewrite every file can
-recompute the digests, so pin the manifest digest you trust (``expected_sha256``) when a bundle
-comes from elsewhere. Only load bundles you trust.
+The model is arrays (``model.npz``, read with ``allow_pickle=False``) and settings (``model.json``),
+so loading a bundle runs no code. `load_bundle` still checks, before reading them, the manifest's
+format version, the manifest's own digest (``manifest_sha256``, over the rest of the manifest)
+and the sha256 of each model file recorded in it, and refuses anything that does not match. These
+catch damaged and naively edited bundles; someone who can rewrite every file can recompute the
+digests, so pin the manifest digest you trust (``expected_sha256``) when a bundle comes from
+elsewhere.
 """
 
 from __future__ import annotations
@@ -13,21 +14,23 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
+import numpy as np
 import sklearn
 import spacy
 
 from screener.errors import ScreenerError
-from screener.model import ScreeningModel
+from screener.scorer import ScreeningModel
 
 __all__ = ["FORMAT_VERSION", "Bundle", "save_bundle", "load_bundle", "verify_bundle", "manifest_digest", "BundleError"]
 
-FORMAT_VERSION = "screener-bundle/2"
-MODEL_FILE = "model.joblib"
+FORMAT_VERSION = "screener-bundle/3"
+MODEL_FILE = "model.npz"  # the arrays; its sha256 is the model's
+SETTINGS_FILE = "model.json"
 MANIFEST_FILE = "manifest.json"
 CARD_FILE = "MODEL_CARD.md"
 
@@ -72,12 +75,15 @@ def save_bundle(model: ScreeningModel, folder: str | Path, manifest: dict[str, A
     """Write `model` with its manifest (format, versions, model hash added) and model card."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, folder / MODEL_FILE, compress=3)
+    arrays, settings = model.to_arrays()
+    _write_npz(folder / MODEL_FILE, arrays)
+    (folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     full = {
         "format_version": FORMAT_VERSION,
         **manifest,
         "libraries": library_versions(),
         "model_sha256": _sha256(folder / MODEL_FILE),
+        "settings_sha256": _sha256(folder / SETTINGS_FILE),
     }
     full["manifest_sha256"] = manifest_digest(full)
     (folder / MANIFEST_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -85,8 +91,19 @@ def save_bundle(model: ScreeningModel, folder: str | Path, manifest: dict[str, A
     return full
 
 
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """An ``.npz`` archive that `numpy.load` reads, byte-identical for identical arrays (fixed
+    entry dates, unlike `numpy.savez_compressed`)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(entry, "w") as handle:
+                np.lib.format.write_array(handle, np.ascontiguousarray(array), allow_pickle=False)
+
+
 def verify_bundle(folder: str | Path, expected_sha256: str | None = None) -> dict[str, Any]:
-    """Check a bundle without unpickling anything; return its manifest.
+    """Check a bundle's files against its manifest without reading the model; return the manifest.
 
     Parameters
     ----------
@@ -104,11 +121,13 @@ def verify_bundle(folder: str | Path, expected_sha256: str | None = None) -> dic
     """
     folder = Path(folder)
     manifest_path = folder / MANIFEST_FILE
-    model_path = folder / MODEL_FILE
+    needed = (MODEL_FILE, SETTINGS_FILE, MANIFEST_FILE)
     if not folder.is_dir():
-        raise BundleError(f"no model bundle at {folder}: expected a folder with {MODEL_FILE} and {MANIFEST_FILE}")
-    if not manifest_path.is_file() or not model_path.is_file():
-        raise BundleError(f"{folder} is not a model bundle: it needs {MODEL_FILE} and {MANIFEST_FILE}")
+        raise BundleError(f"no model bundle at {folder}: expected a folder with {', '.join(needed)}")
+    if not all((folder / name).is_file() for name in needed):
+        if (folder / "model.joblib").is_file():
+            raise BundleError(f"{folder} is a bundle of an older format (a pickle), which this screener no longer loads: retrain it with `screener train`")
+        raise BundleError(f"{folder} is not a model bundle: it needs {', '.join(needed)}")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -120,12 +139,13 @@ def verify_bundle(folder: str | Path, expected_sha256: str | None = None) -> dic
         raise BundleError(f"{manifest_path} does not match its digest: the manifest was altered; refusing the bundle")
     if expected_sha256 is not None and manifest["manifest_sha256"] != expected_sha256.lower():
         raise BundleError(f"{folder} is not the expected bundle (manifest digest {manifest['manifest_sha256'][:12]}...)")
-    actual = _sha256(model_path)
-    if actual != manifest.get("model_sha256"):
-        raise BundleError(
-            f"{model_path} does not match its manifest (sha256 {actual[:12]}... vs {str(manifest.get('model_sha256'))[:12]}...): "
-            "refusing to load a file that may have been altered"
-        )
+    for name, key in ((MODEL_FILE, "model_sha256"), (SETTINGS_FILE, "settings_sha256")):
+        actual = _sha256(folder / name)
+        if actual != manifest.get(key):
+            raise BundleError(
+                f"{folder / name} does not match its manifest (sha256 {actual[:12]}... vs {str(manifest.get(key))[:12]}...): "
+                "refusing to load a file that may have been altered"
+            )
     return manifest
 
 
@@ -135,11 +155,10 @@ def load_bundle(folder: str | Path, expected_sha256: str | None = None) -> Bundl
     Raises
     ------
     BundleError
-        As `verify_bundle`, or if the model file does not hold a screening model.
+        As `verify_bundle`, or if the model files do not hold a screening model.
     """
     folder = Path(folder)
     manifest = verify_bundle(folder, expected_sha256)
-    model_path = folder / MODEL_FILE
     for library, version in library_versions().items():
         recorded = manifest.get("libraries", {}).get(library)
         if recorded and recorded != version:
@@ -152,7 +171,10 @@ def load_bundle(folder: str | Path, expected_sha256: str | None = None) -> Bundl
             f"bundle {folder.name} was trained with catalogue {manifest['catalogue_version']}; this is {catalogue}: retrain it",
             stacklevel=2,
         )
-    model = joblib.load(model_path)
-    if not isinstance(model, ScreeningModel):
-        raise BundleError(f"{model_path} does not hold a screening model")
+    try:
+        with np.load(folder / MODEL_FILE, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        model = ScreeningModel.from_arrays(arrays, json.loads((folder / SETTINGS_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BundleError(f"{folder} does not hold a screening model ({type(error).__name__}); retrain it with `screener train`") from None
     return Bundle(path=folder, name=manifest.get("name", folder.name), version=manifest.get("version", "0"), model=model, manifest=manifest)

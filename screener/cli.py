@@ -341,7 +341,7 @@ def robustness_command(
     seed: int = typer.Option(0, "--seed", help="Seed of the disguises."),
 ) -> None:
     """Recall under each disguise (and all together) against clean text; false alarms on benign ads."""
-    from screener.model import PROFILES
+    from screener.scorer import PROFILES
     from screener.robustness import robustness_markdown, robustness_report
     from screener.screening import Screener
 
@@ -392,7 +392,7 @@ def screen_command(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Screen one ad (risk, evidence highlighted by legal element, a summary), or a CSV as a table."""
-    from screener.model import PROFILES
+    from screener.scorer import PROFILES
     from screener.screening import Screener
 
     if profile not in PROFILES:

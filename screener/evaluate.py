@@ -10,7 +10,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, precision
 
 from screener.bundle import Bundle
 from screener.explain import explain
-from screener.model import PROFILES
+from screener.scorer import PROFILES
 from screener.results import ModelInfo, ScreeningResult
 
 __all__ = ["screen_frame_results", "metrics", "expected_calibration_error"]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from screener.features import ParsedAd
 from screener.indicators import load_catalogue
 from screener.legal import legal_elements
-from screener.model import Scored
+from screener.scorer import Scored
 from screener.pay import HIGH_PAY_SIGNAL, describe, find_pay
 from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
 

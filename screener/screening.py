@@ -11,13 +11,13 @@ from typing import Iterable
 from screener.bundle import Bundle, load_bundle
 from screener.evidence import MAX_TEXT_CHARS
 from screener.explain import explain
-from screener.model import PROFILES
+from screener.scorer import PROFILES
 from screener.results import ModelInfo, ScreeningResult
 
 __all__ = ["DEFAULT_MODEL", "Screener", "load_model", "screen", "screen_batch"]
 
 #: The shipped model; the environment variable SCREENER_MODEL points elsewhere.
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
+DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default"  # package data; models/default links here
 
 
 def model_folder(path: str | Path | None = None) -> Path:

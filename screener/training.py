@@ -203,6 +203,8 @@ report (curves, reliability, confusion matrices, score distributions, firing rat
 
 ## Privacy
 
-The model runs locally and stores nothing beyond the outputs a user asks for. Loading a bundle
-runs code from `model.joblib`: load only bundles you trust; the manifest's sha256 is checked first.
+The model runs locally and stores nothing beyond the outputs a user asks for. The bundle holds
+arrays (`model.npz`, read without pickle) and settings (`model.json`): loading it runs no code.
+The manifest records the sha256 of both files, checked before they are read; pin the manifest's
+digest when a bundle comes from elsewhere.
 """

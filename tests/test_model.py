@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import pickle
 import shutil
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from screener.corpus import write_corpus
 from screener.features import IndicatorFeatures, LexicalTerms
 from screener.explain import explain
 from screener.features import ParsedAd
-from screener.model import _OTHER_BELOW, ParseAds, Scored, make_pipeline
+from screener.model import ParseAds, make_pipeline
+from screener.scorer import _OTHER_BELOW, Scored, ScreeningModel
 from screener.results import ModelInfo
 from screener.training import train_bundle
 
@@ -49,9 +49,11 @@ def screener(bundle_dir):
 def test_hand_computed_ad_type_matches_the_type_head(screener):
     model = screener.bundle.model
     texts = [RISKY, "ordinary detail number one about the job, reply here", "looking for a kind wife, family oriented"]
-    features = model.pipeline.named_steps["features"].transform(model.pipeline.named_steps["parse"].transform(texts))
-    probabilities = model.type_head.predict_proba(features)  # evidence and lexical features
-    expected = [str(model.type_head.classes_[p.argmax()]) if p.max() >= _OTHER_BELOW else "other" for p in probabilities]
+    parsed = [model.parse(text) for text in texts]
+    scores = np.asarray(model.features(parsed) @ model.type_head.coef.T) + model.type_head.intercept  # evidence and lexical
+    probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    expected = [model.type_head.classes[p.argmax()] if p.max() >= _OTHER_BELOW else "other" for p in probabilities]
     assert [screener.screen(text).ad_type for text in texts] == expected
 
 
@@ -59,12 +61,13 @@ def test_hand_computed_element_probabilities_match_the_heads(screener):
     model = screener.bundle.model
     assert set(model.element_heads) == {"ACT", "MEANS", "PURPOSE"}
     texts = [RISKY, "ordinary detail number one about the job, reply here"]
-    parsed = model.pipeline.named_steps["parse"].transform(texts)
-    terms = model.pipeline.named_steps["features"].transformer_list[1][1].transform(parsed)
+    parsed = [model.parse(text) for text in texts]
+    terms = model.features(parsed)[:, len(model._indicators.feature_names_) :]
     for row, ad in enumerate(parsed):
         scored = model.score(ad)
         for element, head in model.element_heads.items():
-            assert scored.element_probabilities[element] == pytest.approx(head.predict_proba(terms[row])[0, 1], abs=1e-9)
+            logit = float((terms[row] @ head.coef[0])[0]) + head.intercept[0]
+            assert scored.element_probabilities[element] == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-9)
             assert all(0 <= s < e <= len(ad.text) for s, e in scored.element_cues[element])
 
 
@@ -87,13 +90,11 @@ def test_an_element_shown_by_wording_alone_is_present_with_its_cues():
     assert not quiet.elements["PURPOSE"].present  # not flagged: wording alone names no element
 
 
-def test_parts_add_up_to_the_logit_and_match_the_pipeline(screener):
+def test_parts_add_up_to_the_logit_and_match_the_batch_maths(screener):
     model = screener.bundle.model
     texts = [RISKY, "ordinary detail number one about the job, reply here", "ᴡᴇɪʀᴅ ✈️ text", ""]
-    pipeline_risk = model.pipeline.predict_proba(texts)[:, 1]
-    pipeline_logit = model.pipeline.named_steps["classifier"].calibrated_classifiers_[0].estimator.decision_function(
-        model.pipeline[:-1].transform(texts)
-    )
+    pipeline_risk = model.predict_risk(texts)
+    pipeline_logit = model.features([model.parse(t) for t in texts]) @ model._coef + model._intercept
     for text, risk, logit in zip(texts, pipeline_risk, pipeline_logit):
         result = screener.screen(text)
         parts = result.score_breakdown
@@ -167,11 +168,14 @@ def test_same_data_and_seed_give_the_same_model(bundle_dir, tmp_path):
     assert np.array_equal(first._coef, second._coef) and again["thresholds"] == manifest["thresholds"]
 
 
-def test_pipeline_clones_and_pickles(screener):
-    pipeline = screener.bundle.model.pipeline
-    assert clone(pipeline).get_params()["parse__catalogue"] == ""
-    restored = pickle.loads(pickle.dumps(pipeline))
-    assert np.allclose(restored.predict_proba([RISKY]), pipeline.predict_proba([RISKY]))
+def test_pipeline_clones_and_the_model_round_trips_through_arrays(screener):
+    assert clone(make_pipeline()).get_params()["parse__catalogue"] == ""
+    model = screener.bundle.model
+    arrays, settings = model.to_arrays()
+    assert all(array.dtype != object for array in arrays.values())
+    again = ScreeningModel.from_arrays(arrays, json.loads(json.dumps(settings)))
+    assert again.predict_risk([RISKY, "hello"]).tolist() == model.predict_risk([RISKY, "hello"]).tolist()
+    assert again.score(again.parse(RISKY)) == model.score(model.parse(RISKY))
 
 
 @pytest.mark.parametrize("estimator", [ParseAds(), IndicatorFeatures(), LexicalTerms()], ids=lambda e: type(e).__name__)
@@ -195,7 +199,7 @@ def test_unfitted_transformers_refuse_to_transform():
 def test_bundle_verification(bundle_dir, tmp_path):
     copy = tmp_path / "bundle"
     shutil.copytree(bundle_dir, copy)
-    with (copy / "model.joblib").open("ab") as handle:
+    with (copy / "model.npz").open("ab") as handle:
         handle.write(b"tampered")
     with pytest.raises(BundleError, match="does not match its manifest"):
         load_bundle(copy)
