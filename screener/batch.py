@@ -21,99 +21,26 @@ from typing import Iterator, Sequence
 
 import pandas as pd
 
-from screener.errors import InputError, ScreenerError
-from screener.evidence import MAX_TEXT_CHARS
-from screener.scorer import PROFILES
-from screener.redact import contact_spans, redact_spans
-from screener.results import ScreeningResult
 from screener.bundle import verify_bundle
+from screener.errors import InputError
+from screener.rows import (
+    RESULT_COLUMNS,
+    blank_row,
+    load_process_screener,
+    output_frame,
+    process_screener,
+    process_settings,
+    renamed_clashes,
+    score_texts,
+)
+from screener.scorer import PROFILES
 from screener.screening import Screener, model_folder
 from screener.tables import AtomicOutput, TableReader, TableWriter, format_of
 
-__all__ = ["RESULT_COLUMNS", "BatchSummary", "result_row", "score_texts", "score_frame", "score_file"]
+__all__ = ["BatchSummary", "score_frame", "score_file"]
 
-#: The columns added after the input's own, in this order.
-RESULT_COLUMNS = ("risk", "flagged", "level", "ad_type", "act", "means", "purpose", "child_branch", "indicators", "evidence", "summary", "status", "error")
-_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 _TASK_ROWS = 256  # rows per task sent to a worker process
-
-
-def _blank(status: str, error: str | None) -> dict:
-    row = dict.fromkeys(RESULT_COLUMNS)
-    row.update(risk=math.nan, flagged=False, status=status, error=error)
-    return row
-
-
-def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict:
-    """The output columns of one screened ad.
-
-    Parameters
-    ----------
-    result : ScreeningResult
-        The screening of `text`.
-    text : str
-        The ad (for redaction).
-    redact : bool
-        Mask phone numbers, emails, handles and links in the evidence and the summary.
-    """
-    summary = result.summary
-    evidence = [
-        {"indicator": h.indicator, "element": h.element, "start": h.start, "end": h.end, "text": h.text, "negated": h.negated, "contribution": round(h.contribution, 6)}
-        for h in result.hits
-    ]
-    if redact:
-        spans = contact_spans(text)
-        for item in evidence:
-            inside = [(max(s, item["start"]) - item["start"], min(e, item["end"]) - item["start"], k) for s, e, k in spans if s < item["end"] and item["start"] < e]
-            masked = redact_spans(item["text"], inside)
-            summary = summary.replace(item["text"], masked)
-            item["text"] = masked
-        summary = redact_spans(summary, contact_spans(summary))
-    live = [h for h in result.hits if not h.negated]
-    return {
-        "risk": result.risk,
-        "flagged": result.flagged,
-        "level": result.level,
-        "ad_type": result.ad_type,
-        "act": result.elements["ACT"].present,
-        "means": result.elements["MEANS"].present,
-        "purpose": result.elements["PURPOSE"].present,
-        "child_branch": result.child_branch,
-        "indicators": ";".join(dict.fromkeys(h.indicator for h in live)),
-        "evidence": json.dumps(evidence, ensure_ascii=False),
-        "summary": summary,
-        "status": "truncated" if len(text) > MAX_TEXT_CHARS else "ok",
-        "error": None,
-    }
-
-
-def score_texts(screener: Screener, texts: Sequence, redact: bool = False, profile: str | None = None) -> list[dict]:
-    """One output row (`RESULT_COLUMNS`) per text; a missing or blank text gets status ``empty``,
-    a failure status ``error`` with the exception's type (never the ad text)."""
-    rows = []
-    for text in texts:
-        if text is None or (isinstance(text, float) and math.isnan(text)) or not str(text).strip():
-            rows.append(_blank("empty", None))
-            continue
-        text = text if isinstance(text, str) else str(text)
-        try:
-            rows.append(result_row(screener.screen(text, profile=profile), text, redact))
-        except ScreenerError as error:
-            rows.append(_blank("error", str(error)))
-        except Exception as error:  # one bad row must not stop millions of others
-            rows.append(_blank("error", f"internal error: {type(error).__name__}"))
-    return rows
-
-
-def _output_frame(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
-    results = pd.DataFrame(rows, columns=list(RESULT_COLUMNS), index=frame.index)
-    return pd.concat([frame, results], axis=1)
-
-
-def _renamed_clashes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Input columns named like result columns get the suffix ``_input``."""
-    clashes = {c: f"{c}_input" for c in frame.columns if c in RESULT_COLUMNS}
-    return frame.rename(columns=clashes) if clashes else frame
+_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 
 
 def _check_text_column(columns: Sequence[str], text_column: str) -> None:
@@ -160,7 +87,7 @@ def score_frame(
     _check_profile(profile)
     screener = model if isinstance(model, Screener) else Screener(model)
     rows = score_texts(screener, frame[text_column].tolist(), redact, profile)
-    return _output_frame(_renamed_clashes(frame), rows)
+    return output_frame(renamed_clashes(frame), rows)
 
 
 @dataclass
@@ -206,16 +133,8 @@ class BatchSummary:
         )
 
 
-# Worker processes keep one Screener each, loaded on first use: the model never travels.
-_worker: dict = {}
-
-
-def _init_worker(model: str | None, profile: str | None, redact: bool) -> None:
-    _worker.update(screener=Screener(model), profile=profile, redact=redact)
-
-
 def _score_task(texts: list) -> list[dict]:
-    return score_texts(_worker["screener"], texts, _worker["redact"], _worker["profile"])
+    return score_texts(process_screener(), texts, *process_settings())
 
 
 def _tasks(chunk_texts: list) -> list[list]:
@@ -328,7 +247,7 @@ def score_file(
             summary.add(frame)
             wrote = True
         if not wrote:
-            writer.write(_output_frame(_renamed_clashes(pd.DataFrame(columns=columns)), []))
+            writer.write(output_frame(renamed_clashes(pd.DataFrame(columns=columns)), []))
         writer.close()
         target.commit()
     except BaseException:
@@ -345,9 +264,9 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
     pool = None
     if workers > 1:
         context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        pool = context.Pool(workers, initializer=_init_worker, initargs=(model, profile, redact))
+        pool = context.Pool(workers, initializer=load_process_screener, initargs=(model, profile, redact))
     else:
-        _init_worker(model, profile, redact)
+        load_process_screener(model, profile, redact)
     try:
         for chunk in reader.chunks():
             texts = chunk.frame[text_column].tolist()
@@ -357,7 +276,7 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
                 scored = [row for part in pool.imap(_score_task, _tasks(wanted)) for row in part]
             else:
                 scored = _score_task(wanted)
-            rows = [_blank("error", error) for error in chunk.errors]
+            rows = [blank_row("error", error) for error in chunk.errors]
             for i, row in zip(readable, scored):
                 if chunk.notes[i] is not None and row["status"] != "error":
                     row["error"] = chunk.notes[i]
@@ -365,7 +284,7 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
             progress.update(len(rows))
             if reader.format != "parquet":
                 progress.total = reader.total_rows(progress.n)
-            yield _output_frame(_renamed_clashes(chunk.frame), rows)
+            yield output_frame(renamed_clashes(chunk.frame), rows)
     finally:
         progress.close()
         if pool is not None:

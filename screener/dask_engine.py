@@ -12,20 +12,16 @@ from typing import Iterator
 import pandas as pd
 
 from screener.errors import InputError
+from screener.rows import load_process_screener, output_frame, process_screener, renamed_clashes, score_texts
 
 __all__ = ["read_with_dask", "score_with_dask", "score_partition"]
 
 
 def score_partition(frame: pd.DataFrame, text_column: str, model: str | None, profile: str | None, redact: bool) -> pd.DataFrame:
     """Score one partition with this process's model (loaded on first use)."""
-    from screener import batch
-
-    settings = (model, profile, redact)
-    if batch._worker.get("settings") != settings:
-        batch._init_worker(model, profile, redact)
-        batch._worker["settings"] = settings
-    rows = batch.score_texts(batch._worker["screener"], frame[text_column].tolist(), redact, profile)
-    return batch._output_frame(batch._renamed_clashes(frame), rows)
+    load_process_screener(model, profile, redact)
+    rows = score_texts(process_screener(), frame[text_column].tolist(), redact, profile)
+    return output_frame(renamed_clashes(frame), rows)
 
 
 def read_with_dask(path: str, fmt: str, encoding: str):
@@ -58,10 +54,8 @@ def score_with_dask(frame, text_column: str, model: str | None, profile: str | N
     import dask
     from distributed import Client, LocalCluster
 
-    from screener import batch
-
     with dask.config.set({"dataframe.convert-string": False}):
-        meta = batch._output_frame(batch._renamed_clashes(frame._meta), [])
+        meta = output_frame(renamed_clashes(frame._meta), [])
         scored = frame.map_partitions(score_partition, text_column, model, profile, redact, meta=meta)
         parts = scored.to_delayed()
     cluster = None

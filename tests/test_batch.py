@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from screener import Screener
-from screener.batch import RESULT_COLUMNS, score_file, score_frame
+from screener.batch import score_file, score_frame
+from screener.rows import RESULT_COLUMNS
 from screener.cli import main
 from screener.errors import InputError
 from screener.evidence import MAX_TEXT_CHARS
@@ -242,7 +243,7 @@ def test_a_failed_run_leaves_no_partial_file(ads_csv, tmp_path, monkeypatch):
             raise RuntimeError("disk on fire")
         return original(screener, texts, redact, profile)
 
-    original = screener.batch.score_texts
+    original = screener.rows.score_texts
     monkeypatch.setattr(screener.batch, "score_texts", failing)
     with pytest.raises(RuntimeError):
         score_file(ads_csv, out, chunksize=2)
