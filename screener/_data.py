@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import yaml
 
@@ -23,6 +23,16 @@ def load_yaml(name: str) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise CatalogueError(f"{name}: not valid YAML: {error}") from None
+
+
+def check_fields(entry: dict, required: Sequence[str], optional: Sequence[str], fail: Callable[[str], Exception]) -> None:
+    """Raise ``fail(message)`` when a data entry misses a required field or has an unknown one."""
+    missing = [key for key in required if key not in entry]
+    if missing:
+        raise fail(f"missing field(s) {', '.join(missing)}")
+    unknown = sorted(set(entry) - set(required) - set(optional))
+    if unknown:
+        raise fail(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join((*required, *optional))}")
 
 
 @lru_cache(maxsize=1)

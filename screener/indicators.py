@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from screener._data import data_path
+from screener._data import check_fields, data_path
 from screener.errors import CatalogueError
 from screener.legal import ilo_indicators, legal_elements
 from screener.normalize import SIGNALS
@@ -205,12 +205,7 @@ def _validate(entry: Any, source: str, line: int, lines: dict[tuple[str, int], i
     def fail(message: str) -> CatalogueError:
         return CatalogueError(f"{where}: {message}")
 
-    missing = [key for key in _REQUIRED if key not in entry]
-    if missing:
-        raise fail(f"missing field(s) {', '.join(missing)}")
-    unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
-    if unknown:
-        raise fail(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(_REQUIRED + _OPTIONAL)}")
+    check_fields(entry, _REQUIRED, _OPTIONAL, fail)
     if not isinstance(ident, str) or not _ID.match(ident):
         raise fail("id must be snake_case (lowercase letters, digits, underscores)")
     for key in ("label", "description"):

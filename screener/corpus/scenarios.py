@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from screener._data import load_yaml
+from screener._data import check_fields, load_yaml
 from screener.corpus.banks import AD_TYPES, SPLITS, SlotFiller, _partition, load_banks
 from screener.corpus.disguise import DISGUISES, OBFUSCATING, disguise
 from screener.errors import CatalogueError
@@ -117,12 +117,7 @@ def _validate(entry: Any, where: str) -> Scenario:
     def fail(message: str) -> CatalogueError:
         return CatalogueError(f"{where}: {message}")
 
-    missing = [key for key in _REQUIRED if key not in entry]
-    if missing:
-        raise fail(f"missing field(s) {', '.join(missing)}")
-    unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
-    if unknown:
-        raise fail(f"unknown field(s) {', '.join(unknown)}")
+    check_fields(entry, _REQUIRED, _OPTIONAL, fail)
     if entry["ad_type"] not in AD_TYPES:
         raise fail(f"ad_type must be one of {', '.join(AD_TYPES)}")
     if entry["label"] not in (0, 1):
