@@ -7,6 +7,7 @@ the same parsed ads, so each text is tokenized once.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -72,25 +73,52 @@ class Parser:
         identity = identity_words()
         strings = doc.vocab.strings
         unchanged = normalized.text == normalized.original
-        tokens, spans = [], []
+        tokens, spans, lowers = [], [], []
         # Reading attribute arrays avoids building a Token object per token.
         for lower, norm, punct, space, start, length in doc.to_array(_TOKEN_ATTRS).tolist():
             if punct or space:
                 continue
-            tokens.append(IDENTITY_TOKEN if strings[lower] in identity else strings[norm])
+            lowers.append(strings[lower])
+            tokens.append(IDENTITY_TOKEN if lowers[-1] in identity else strings[norm])
             spans.append((start, start + length) if unchanged else normalized.to_original(start, start + length))
+        signals = Counter(normalized.signals)
+        signals.update(token_signals(lowers, tokens))
         return ParsedAd(
             text=normalized.original,
             hits=self.extractor.hits(doc),
             tokens=tuple(tokens),
             spans=tuple(spans),
-            signals=tuple(sorted(normalized.signals.items())),
+            signals=tuple(sorted(signals.items())),
             truncated=len(text) > MAX_TEXT_CHARS,
         )
 
     def many(self, texts: Iterable[str]) -> list[ParsedAd]:
         """Parse many texts, in order."""
         return [self(text) for text in texts]
+
+
+_NUMBER_CLASSES = frozenset({"{AGE}", "{AMOUNT}", "{NUM}"})
+PHONE_DIGITS = 7  # a run of this many single digits is a phone number
+
+
+def token_signals(lowers: Sequence[str], norms: Sequence[str]) -> Counter:
+    """Obfuscation the tokenizer's NORMs undid, by signal: leetspeak read as a word ("w0rk"),
+    numbers in words ("eighteen"), and phone-length runs of single digits written apart
+    (``spaced_digits``) or in words (``phone_in_words``)."""
+    found: Counter = Counter()
+    run: list[bool] = []  # the digit tokens of the current run: written as a word?
+    for lower, norm in zip((*lowers, ""), (*norms, "")):
+        if norm == "{DIGIT}":
+            run.append(lower.isalpha())
+            continue
+        if len(run) >= PHONE_DIGITS:
+            found["phone_in_words" if any(run) else "spaced_digits"] += 1
+        run = []
+        if norm in _NUMBER_CLASSES and lower.isalpha():
+            found["number_words"] += 1
+        elif norm != lower and norm.isalpha() and not lower.isalpha() and any(c.isalpha() for c in lower):
+            found["leet"] += 1
+    return found
 
 
 @lru_cache(maxsize=1)

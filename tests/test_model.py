@@ -228,3 +228,24 @@ def test_profiles_follow_their_targets_on_dev():
     assert (risk[y == 1] >= profiles["high_recall"]).mean() >= RECALL_TARGET
     flagged = risk >= profiles["high_precision"]
     assert y[flagged].mean() >= PRECISION_TARGET
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("earn c@sh, w0rk abroad", "leet"),
+        ("aged eighteen to twenty", "number_words"),
+        ("call 0 7 7 1 2 3 4 5 6 now", "spaced_digits"),
+        ("call zero seven seven one two three four five six", "phone_in_words"),
+    ],
+)
+def test_obfuscation_undone_by_the_tokenizer_reaches_the_model(text, signal):
+    from screener.bundle import load_bundle
+    from screener.screening import DEFAULT_MODEL
+
+    model = load_bundle(DEFAULT_MODEL).model
+    ad = model.parse(text)
+    assert dict(ad.signals).get(signal, 0) >= 1
+    features = model._indicators.features(ad)
+    assert features[f"signal:{signal}"] > 0 and features["obfuscated"] == 1.0
+    assert model._coef[model._indicators.index_[f"signal:{signal}"]] != 0.0, "the shipped model was trained with the signal"
