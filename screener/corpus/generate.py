@@ -1,6 +1,7 @@
-"""Compose labelled synthetic ads from the phrase banks; write a corpus with manifest and datasheet.
+"""Generate labelled synthetic ads; write a corpus with manifest and datasheet.
 
-An ad is a list of segments (opener, intro, details, hard-negative sentences, risky phrases,
+Corpus v2 writes most ads whole from a scenario (`screener.corpus.scenarios`); the rest, and every
+ad of v1, are composed here. A composed ad is a list of segments (opener, intro, details, hard-negative sentences, risky phrases,
 closer) in varied order, rendered in a register (plain, ALL CAPS, lowercase, bullets, emojis,
 broken English, typos) and, for a share of ads of both labels, disguised. Risky phrases are gold
 spans; their offsets are computed on the final text.
