@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from screener.indicators import Catalogue, load_catalogue
-from screener.nlp import HITS_KEY, NEGATED_KEY, NORMALIZED_KEY, build_nlp
+from screener.pipeline import HITS_KEY, NEGATED_KEY, NORMALIZED_KEY, build_nlp
 from screener.results import IndicatorHit
 
 __all__ = ["MAX_TEXT_CHARS", "Extractor", "extract"]

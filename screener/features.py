@@ -20,7 +20,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM
 
 from screener._data import data_path, identity_words
 from screener.evidence import MAX_TEXT_CHARS, Extractor
-from screener.nlp import NORMALIZED_KEY
+from screener.pipeline import NORMALIZED_KEY
 from screener.results import IndicatorHit
 
 __all__ = ["ParsedAd", "Parser", "IndicatorFeatures", "LexicalTerms", "terms_of", "IDENTITY_TOKEN"]

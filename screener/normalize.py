@@ -418,7 +418,7 @@ class Normalizer:
     words : bool, default True
         Also rewrite inside words: leetspeak, numbers in words, digits written apart. The
         screening pipeline turns this off because its token classes fold the same things once
-        per distinct token (see `screener.nlp`), which is much faster than rewriting text.
+        per distinct token (see `screener.pipeline`), which is much faster than rewriting text.
     """
 
     def __init__(self, lexicon: Iterable[str] = (), words: bool = True) -> None:

@@ -20,7 +20,7 @@ from typing import Mapping, Union
 __all__ = ["PLACEHOLDERS", "MAX_BRANCHES", "Word", "Slot", "Choice", "Pattern", "PatternError", "parse", "parse_lists"]
 
 #: Placeholders a pattern may use, each with the token classes it stands for (a token's class is
-#: its NORM, see `screener.nlp.token_class`) and the values those classes hold.
+#: its NORM, see `screener.pipeline.token_class`) and the values those classes hold.
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "AGE": ("AGE",),
     "AMOUNT": ("AMOUNT",),
