@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,8 @@ from screener.errors import CatalogueError
 from screener.pay import find_pay
 
 SCENARIOS = load_scenarios()
-TYPOLOGY = re.findall(r"`([a-z_]+)`", open("docs/typology.md", encoding="utf-8").read().split("## Summary table")[1])
+TYPOLOGY_DOC = Path(__file__).parent.parent / "docs" / "typology.md"
+TYPOLOGY = re.findall(r"`([a-z_]+)`", TYPOLOGY_DOC.read_text(encoding="utf-8").split("## Summary table")[1])
 
 
 def test_every_risky_scenario_has_a_benign_twin_and_every_pattern_is_covered():
