@@ -1,0 +1,60 @@
+"""Contact details: found however they are written, and one key per contact."""
+
+import pytest
+
+from screener.contacts import find_contacts, hashed_key
+
+#: One UK mobile number written as ads write it (reserved drama range, not a real line).
+UK_NUMBER = [
+    "+44 7700 900123",
+    "+44 (0)7700-900-123",
+    "+447700900123",
+    "07700 900 123",
+    "07700900123",
+    "0 7 7 0 0 9 0 0 1 2 3",
+    "zero seven seven zero zero nine zero zero one two three",
+    "0-7-7-0-0-9-0-0-1-2-3",
+    "(07700) 900123",
+    "07700.900.123",
+]
+
+
+@pytest.mark.parametrize("written", UK_NUMBER)
+@pytest.mark.parametrize("region", [None, "GB"])
+def test_one_number_one_key(written, region):
+    text = f"Call {written} today"
+    contacts = find_contacts(text, region)
+    assert [c.kind for c in contacts] == ["phone"]
+    assert contacts[0].key == "phone:7700900123"
+    assert text[contacts[0].start : contacts[0].end].strip() in (written, written.strip("()"))
+
+
+@pytest.mark.parametrize(
+    "text, kind, key",
+    [
+        ("Write to ANNA.k @ mail . com now", "email", "email:anna.k@mail.com"),
+        ("Telegram @Jobs_Asia", "handle", "handle:jobs_asia"),
+        ("apply at https://www.Example.com/jobs/", "link", "link:example.com/jobs"),
+        ("join t.me/jobs_asia", "link", "link:t.me/jobs_asia"),
+        ("WhatsApp +63 917 555 0142", "phone", "phone:9175550142"),
+    ],
+)
+def test_other_contacts(text, kind, key):
+    (contact,) = find_contacts(text)
+    assert (contact.kind, contact.key) == (kind, key)
+
+
+def test_region_reads_a_national_number():
+    (local,) = find_contacts("call 0917 555 0142", "PH")
+    (international,) = find_contacts("call +63 917 555 0142")
+    assert local.key == international.key
+
+
+def test_no_contact_in_plain_text():
+    assert find_contacts("Nurse wanted for night shifts, band 5, 37.5 hours a week.") == ()
+
+
+def test_hashed_key_hides_the_number():
+    key = find_contacts("call 07700 900123")[0].key
+    assert hashed_key(key) == hashed_key("phone:7700900123")
+    assert len(hashed_key(key)) == 16 and hashed_key(key) != hashed_key("phone:7700900124")
