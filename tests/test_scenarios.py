@@ -71,3 +71,13 @@ def test_v2_ads_are_scenario_ads_of_real_length_with_the_scenarios_elements():
     assert all(ad.elements for ad in from_scenarios if ad.label == 1) and not any(ad.elements for ad in ads if ad.label == 0)
     assert not any("{" in ad.text or "(" in ad.text and "|" in ad.text for ad in from_scenarios), "templates fully filled"
     assert generate(300, 11)["dev"][0].text == corpus["dev"][0].text
+
+
+def test_no_template_is_repeated_in_another_scenario():
+    # splits are drawn per template: a repeated template would put one ad in train and in test
+    owners = {}
+    for scenario in SCENARIOS:
+        for split, templates in scenario.templates.items():
+            for template in templates:
+                key = re.sub(r"\W+", " ", template.lower()).strip()
+                assert owners.setdefault(key, scenario.id) == scenario.id, (template, owners[key], scenario.id)
