@@ -11,8 +11,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, precision
 from screener.bundle import Bundle
 from screener.explain import explain
 from screener.legal import ELEMENTS
-from screener.scorer import PROFILES
-from screener.results import ModelInfo, ScreeningResult
+from screener.results import PROFILES, ModelInfo, ScreeningResult
 
 __all__ = ["screen_frame_results", "metrics", "expected_calibration_error"]
 
