@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "score_file": "screener.batch",
     "score_frame": "screener.batch",
-    "BundleError": "screener.bundle",
+    "BundleError": "screener.errors",
     "CatalogueError": "screener.errors",
     "InputError": "screener.errors",
     "ScreenerError": "screener.errors",
@@ -57,8 +57,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors
     from screener.batch import score_file, score_frame  # noqa: F401
-    from screener.bundle import BundleError  # noqa: F401
-    from screener.errors import CatalogueError, InputError, ScreenerError  # noqa: F401
+    from screener.errors import BundleError, CatalogueError, InputError, ScreenerError  # noqa: F401
     from screener.evidence import MAX_TEXT_CHARS, Extractor, extract  # noqa: F401
     from screener.indicators import Catalogue, Indicator, load_catalogue  # noqa: F401
     from screener.results import ElementFinding, IndicatorHit, ScreeningResult  # noqa: F401

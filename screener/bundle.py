@@ -23,20 +23,16 @@ import numpy as np
 import sklearn
 import spacy
 
-from screener.errors import ScreenerError
+from screener.errors import BundleError
 from screener.scorer import ScreeningModel
 
-__all__ = ["FORMAT_VERSION", "Bundle", "save_bundle", "load_bundle", "verify_bundle", "manifest_digest", "BundleError"]
+__all__ = ["FORMAT_VERSION", "Bundle", "save_bundle", "load_bundle", "verify_bundle", "manifest_digest", "file_sha256", "BundleError"]
 
 FORMAT_VERSION = "screener-bundle/3"
 MODEL_FILE = "model.npz"  # the arrays; its sha256 is the model's
 SETTINGS_FILE = "model.json"
 MANIFEST_FILE = "manifest.json"
 CARD_FILE = "MODEL_CARD.md"
-
-
-class BundleError(ScreenerError):
-    """A model bundle is missing, foreign, or altered."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,8 @@ class Bundle:
     manifest: dict[str, Any]
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 (hex) of a file, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -82,8 +79,8 @@ def save_bundle(model: ScreeningModel, folder: str | Path, manifest: dict[str, A
         "format_version": FORMAT_VERSION,
         **manifest,
         "libraries": library_versions(),
-        "model_sha256": _sha256(folder / MODEL_FILE),
-        "settings_sha256": _sha256(folder / SETTINGS_FILE),
+        "model_sha256": file_sha256(folder / MODEL_FILE),
+        "settings_sha256": file_sha256(folder / SETTINGS_FILE),
     }
     full["manifest_sha256"] = manifest_digest(full)
     (folder / MANIFEST_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -126,7 +123,10 @@ def verify_bundle(folder: str | Path, expected_sha256: str | None = None) -> dic
         raise BundleError(f"no model bundle at {folder}: expected a folder with {', '.join(needed)}")
     if not all((folder / name).is_file() for name in needed):
         if (folder / "model.joblib").is_file():
-            raise BundleError(f"{folder} is a bundle of an older format (a pickle), which this screener no longer loads: retrain it with `screener train`")
+            raise BundleError(
+                f"{folder} is a bundle of an older format (a pickle), which this screener no longer loads: retrain it with "
+                "`screener train`, or convert it with `screener bundle upgrade OLD NEW --trust` if you trust where it came from"
+            )
         raise BundleError(f"{folder} is not a model bundle: it needs {', '.join(needed)}")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -140,7 +140,7 @@ def verify_bundle(folder: str | Path, expected_sha256: str | None = None) -> dic
     if expected_sha256 is not None and manifest["manifest_sha256"] != expected_sha256.lower():
         raise BundleError(f"{folder} is not the expected bundle (manifest digest {manifest['manifest_sha256'][:12]}...)")
     for name, key in ((MODEL_FILE, "model_sha256"), (SETTINGS_FILE, "settings_sha256")):
-        actual = _sha256(folder / name)
+        actual = file_sha256(folder / name)
         if actual != manifest.get(key):
             raise BundleError(
                 f"{folder / name} does not match its manifest (sha256 {actual[:12]}... vs {str(manifest.get(key))[:12]}...): "

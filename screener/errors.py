@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ScreenerError", "CatalogueError", "InputError"]
+__all__ = ["ScreenerError", "CatalogueError", "InputError", "BundleError"]
 
 
 class ScreenerError(Exception):
@@ -15,3 +15,7 @@ class CatalogueError(ScreenerError):
 
 class InputError(ScreenerError, ValueError):
     """Input given to a command or function cannot be used as it is."""
+
+
+class BundleError(ScreenerError):
+    """A model bundle is missing, foreign, or altered."""

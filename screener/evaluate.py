@@ -10,12 +10,10 @@ from sklearn.metrics import average_precision_score, brier_score_loss, precision
 
 from screener.bundle import Bundle
 from screener.explain import explain
-from screener.scorer import PROFILES
-from screener.results import ModelInfo, ScreeningResult
+from screener.legal import ELEMENTS
+from screener.results import PROFILES, ModelInfo, ScreeningResult
 
 __all__ = ["screen_frame_results", "metrics", "expected_calibration_error"]
-
-_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 
 
 def screen_frame_results(bundle: Bundle, texts: list[str], profile: str = "balanced") -> list[ScreeningResult]:

@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from screener._data import load_yaml
+from screener.errors import CatalogueError
 
-__all__ = ["SubElement", "LegalElement", "IloIndicator", "ChildBranch", "legal_elements", "ilo_indicators", "child_branch"]
+__all__ = ["ELEMENTS", "SubElement", "LegalElement", "IloIndicator", "ChildBranch", "legal_elements", "ilo_indicators", "child_branch"]
+
+#: The Art. 3(a) elements, in this order everywhere (``legal_elements.yaml`` must list these).
+ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,9 @@ class IloIndicator:
 def legal_elements() -> dict[str, LegalElement]:
     """The Art. 3(a) elements by id, in the order ACT, MEANS, PURPOSE."""
     data = load_yaml("legal_elements.yaml")
+    ids = tuple(e["id"] for e in data["elements"])
+    if ids != ELEMENTS:
+        raise CatalogueError(f"legal_elements.yaml: elements {', '.join(ids)}; expected {', '.join(ELEMENTS)} in this order")
     return {
         e["id"]: LegalElement(
             id=e["id"],

@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from screener.features import IndicatorFeatures, LexicalTerms, ParsedAd
 from screener.indicators import load_catalogue
+from screener.legal import ELEMENTS
 from screener.normalize import SIGNALS
 from screener.scorer import ScreeningModel, parser
 
@@ -197,7 +198,7 @@ def train(
         terms = both[:, len(union.transformer_list[0][1].feature_names_) :]
         if ad_types is not None:
             type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(both, list(ad_types))
-        for element in ("ACT", "MEANS", "PURPOSE") if elements is not None else ():
+        for element in ELEMENTS if elements is not None else ():
             shown = [element in str(row).split(";") for row in elements]
             if any(shown) and not all(shown):
                 element_heads[element] = LogisticRegression(max_iter=3000, random_state=seed).fit(terms, shown)

@@ -22,8 +22,7 @@ import pandas as pd
 
 from screener.errors import InputError
 from screener.evaluate import expected_calibration_error
-from screener.scorer import PROFILES
-from screener.results import ScreeningResult
+from screener.results import PROFILES, ScreeningResult
 
 __all__ = ["Scored", "paired_bootstrap_auc", "figures", "write_report", "ERRORS_SHOWN"]
 

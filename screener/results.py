@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["IndicatorHit", "ElementFinding", "TermContribution", "ScoreBreakdown", "ModelInfo", "ScreeningResult"]
+__all__ = ["PROFILES", "IndicatorHit", "ElementFinding", "TermContribution", "ScoreBreakdown", "ModelInfo", "ScreeningResult"]
+
+#: Threshold profiles: a result is flagged when its risk reaches the active profile's threshold.
+PROFILES = ("balanced", "high_precision", "high_recall")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ import scipy.sparse as sp
 
 from screener.evidence import Extractor
 from screener.features import IndicatorFeatures, LexicalTerms, Parser, ParsedAd, term_occurrences
+from screener.results import PROFILES
 
 __all__ = ["PROFILES", "LinearHead", "ScreeningModel", "Scored", "parser"]
 
-PROFILES = ("balanced", "high_precision", "high_recall")
 _OTHER_BELOW = 0.4  # ad type "other" when no type of the three is this likely
 _CUES = 3  # words quoted for an element shown by wording alone
 

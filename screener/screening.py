@@ -11,8 +11,7 @@ from typing import Iterable
 from screener.bundle import Bundle, load_bundle
 from screener.evidence import MAX_TEXT_CHARS
 from screener.explain import explain
-from screener.scorer import PROFILES
-from screener.results import ModelInfo, ScreeningResult
+from screener.results import PROFILES, ModelInfo, ScreeningResult
 
 __all__ = ["DEFAULT_MODEL", "Screener", "load_model", "screen", "screen_batch"]
 
@@ -128,7 +127,7 @@ def screen(text: str, *, model: str | Path | Bundle | None = None, profile: str 
     ------
     TypeError
         If `text` is not a str.
-    screener.bundle.BundleError
+    screener.errors.BundleError
         If the model bundle is missing or fails verification.
     """
     return _screener(model).screen(text, profile=profile)

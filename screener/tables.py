@@ -1,8 +1,9 @@
-"""Read and write tables of ads in chunks: CSV, TSV, JSON lines and Parquet.
+"""Read and write tables of ads: CSV, TSV, JSON lines and Parquet.
 
-Readers never drop a row: a line that cannot be parsed comes out as a row with its line number
+`TableReader` streams a table in chunks and never drops a row: a line that cannot be parsed comes out as a row with its line number
 and an error message. A file that is not in the stated encoding raises `InputError` naming the
-byte offset. Writers write to a temporary file beside the target that replaces the target only
+byte offset. `read_table` reads a whole (labelled) table through the same reader and refuses
+a table with a row it cannot read; `require_columns` words every missing-column error. Writers write to a temporary file beside the target that replaces the target only
 on success (`AtomicOutput`).
 """
 
@@ -17,13 +18,14 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Iterable, Iterator
 
 from screener.errors import InputError
 
-__all__ = ["FORMATS", "Chunk", "TableReader", "TableWriter", "AtomicOutput", "format_of"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FORMATS", "Chunk", "TableReader", "TableWriter", "AtomicOutput", "format_of", "require_columns", "read_table", "check_labels"]
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
@@ -184,6 +186,8 @@ class TableReader:
 
     def chunks(self) -> Iterator[Chunk]:
         """The rows after the header, `chunksize` at a time."""
+        import pandas as pd
+
         if self.format == "parquet":
             yield from self._parquet_chunks()
             return
@@ -233,6 +237,61 @@ class TableReader:
 @dataclass(frozen=True)
 class _Unreadable:
     reason: str
+
+
+def require_columns(columns: Iterable[str], wanted: Iterable[str], source: str | Path, hint: str = "") -> None:
+    """Raise `InputError` naming the `wanted` columns that `columns` lacks, and the columns there are.
+
+    `hint` says how to choose another column ("use --text-column").
+    """
+    columns = [str(c) for c in columns]
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        shown = ", ".join(columns[:30]) or "none"
+        raise InputError(f"no column {', '.join(map(repr, missing))} in {source}; its columns are: {shown}" + (f"; {hint}" if hint else ""))
+
+
+def read_table(path: str | Path, required: Iterable[str] = (), fmt: str | None = None, encoding: str = "utf-8", hint: str = "") -> pd.DataFrame:
+    """A whole table, every value a str ("" where empty), with at least the `required` columns.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV, TSV, JSON lines or Parquet (see `format_of`).
+    required : iterable of str
+        Columns the table must have (see `require_columns`, with `hint`).
+    fmt, encoding : str, optional
+        As for `TableReader`; a file whose extension names no format is read as CSV.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or undecodable, lacks a required column, or has a row that
+        cannot be read (naming its line).
+    """
+    import pandas as pd
+
+    known = fmt or Path(path).suffix.lower() in _EXTENSIONS or "".join(Path(path).suffixes[-2:-1]).lower() in _EXTENSIONS
+    reader = TableReader(path, fmt if known else "csv", encoding, chunksize=100_000)
+    require_columns(reader.columns, required, reader.path, hint)
+    frames = []
+    for chunk in reader.chunks():
+        error = next((e for e in chunk.errors if e is not None), None)
+        if error is not None:
+            raise InputError(f"{reader.path}: {error}; fix or remove that row")
+        frames.append(chunk.frame)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=reader.columns, dtype=object)
+    if reader.format in ("jsonl", "parquet"):  # values of other types than str, or missing
+        frame = frame.astype(object).where(frame.notna(), "").map(str)
+    return frame.astype(str)
+
+
+def check_labels(frame: pd.DataFrame, column: str, source: str | Path) -> None:
+    """Raise `InputError` unless `column` of `frame` holds 0 or 1 in every row (naming the first row that does not)."""
+    bad = ~frame[column].isin(["0", "1"])
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise InputError(f"column {column} of {source} must hold 0 or 1 in every row; row {row + 1} holds {frame[column].iloc[row]!r}")
 
 
 class AtomicOutput:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
-from screener.bundle import Bundle, save_bundle
+from screener.bundle import Bundle, file_sha256, save_bundle
 from screener.corpus.baseline import read_split
 from screener.errors import InputError
 from screener.evaluate import metrics
 from screener.indicators import load_catalogue
 from screener.model import train
+from screener.tables import read_table
 
 __all__ = ["train_bundle", "model_card"]
-
-
-def _file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def train_bundle(
@@ -40,9 +36,7 @@ def train_bundle(
     ``difficulty`` columns break the dev metrics down. The same files and seed give the same model.
     """
     data, out = Path(data), Path(out)
-    import pandas as pd
-
-    frame = pd.read_csv(data, dtype=str, keep_default_na=False)
+    frame = read_table(data)
     train_frame = read_split(data, text_column, label_column)
     if train_frame["label"].nunique() < 2:
         raise InputError(f"{data} needs both labels 0 and 1 to train; found only {train_frame['label'].unique().tolist()}")
@@ -63,17 +57,17 @@ def train_bundle(
         "version": version,
         "seed": seed,
         "catalogue_version": load_catalogue().version,
-        "training_data": {"file": data.name, "sha256": _file_sha256(data), "rows": int(len(train_frame))},
+        "training_data": {"file": data.name, "sha256": file_sha256(data), "rows": int(len(train_frame))},
         "thresholds": model.thresholds,
     }
     if dev is not None:
-        manifest["dev_data"] = {"file": Path(dev).name, "sha256": _file_sha256(Path(dev))}
+        manifest["dev_data"] = {"file": Path(dev).name, "sha256": file_sha256(Path(dev))}
     if dev is not None:
-        dev_full = pd.read_csv(dev, dtype=str, keep_default_na=False)
+        dev_full = read_table(dev)
         manifest["metrics"] = {"dev": metrics(Bundle(out, name, version, model, manifest), dev_full, text_column, label_column)}
     for path in map(Path, evaluate_on):
         frame = read_split(path, text_column, label_column)
-        full = pd.read_csv(path, dtype=str, keep_default_na=False)
+        full = read_table(path)
         full["text"], full["label"] = frame["text"], frame["label"]
         manifest.setdefault("metrics", {})[path.as_posix()] = metrics(Bundle(out, name, version, model, manifest), full)
     return save_bundle(model, out, manifest, model_card(manifest))

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screener import normalize
-from screener.normalize import SIGNALS, respell_word
+from screener.normalize import SIGNALS
+from screener.obfuscation import respell_word
 
 
 def original_of(text: str, fragment: str) -> str:

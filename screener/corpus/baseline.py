@@ -15,19 +15,15 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 
 from screener.errors import InputError
+from screener.tables import check_labels, read_table
 
 __all__ = ["read_split", "baseline_auc"]
 
 
 def read_split(path: str | Path, text_column: str = "text", label_column: str = "label") -> pd.DataFrame:
-    """A labelled CSV (optionally gzip) as a frame with ``text`` and ``label`` columns."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path} does not exist or is not a file")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in (text_column, label_column) if c not in frame.columns]
-    if missing:
-        raise InputError(f"{path}: no column(s) {', '.join(missing)}; columns: {', '.join(frame.columns)}")
+    """A labelled table (see `screener.tables.read_table`) as a frame with ``text`` and 0/1 ``label`` columns."""
+    frame = read_table(path, (text_column, label_column), hint="use --text-column/--label-column")
+    check_labels(frame, label_column, path)
     return pd.DataFrame({"text": frame[text_column], "label": frame[label_column].astype(int)})
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from screener.corpus.similarity import worst_pair
 from screener.errors import InputError
+from screener.tables import require_columns
 
 __all__ = ["CorpusReport", "check_corpus"]
 
@@ -92,9 +93,7 @@ def _records(path: Path, text_column: str, label_column: str):
         header = next(reader)
     except StopIteration:
         raise InputError(f"{path} is empty; expected a CSV header with {text_column!r} and {label_column!r}") from None
-    missing = [c for c in (text_column, label_column) if c not in header]
-    if missing:
-        raise InputError(f"{path}: no column(s) {', '.join(map(repr, missing))}; columns: {', '.join(header)}; use --text-column/--label-column")
+    require_columns(header, (text_column, label_column), path, "use --text-column/--label-column")
     line = reader.line_num + 1
     while True:
         try:
@@ -189,8 +188,7 @@ def _leakage(texts: list[str], other: Path, text_column: str) -> dict:
     if not other.is_file():
         raise InputError(f"{other} does not exist or is not a file")
     reader = csv.DictReader(_open(other))
-    if reader.fieldnames is None or text_column not in reader.fieldnames:
-        raise InputError(f"{other}: no column {text_column!r}; columns: {', '.join(reader.fieldnames or [])}")
+    require_columns(reader.fieldnames or (), (text_column,), other, "use --text-column")
     other_texts = [row[text_column] or "" for row in reader]
     keys = {" ".join(t.lower().split()) for t in other_texts}
     shared = sum(1 for t in texts if " ".join(t.lower().split()) in keys)

@@ -23,6 +23,7 @@ from screener._data import check_fields, load_yaml
 from screener.corpus.banks import AD_TYPES, SPLITS, SlotFiller, _partition, load_banks
 from screener.corpus.disguise import DISGUISES, OBFUSCATING, disguise
 from screener.errors import CatalogueError
+from screener.legal import ELEMENTS
 from screener.pay import PERIOD_FACTORS
 
 __all__ = ["Scenario", "ScenarioComposer", "load_scenarios", "fill_template", "pay_text", "template_digest"]
@@ -38,7 +39,6 @@ _OPTIONAL = ("slots", "twin_of")
 _GROUP = re.compile(r"\(([^()]*)\)")
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 _SHARED_SLOTS = ("pay", "contact", "licence", "company", "phone", "handle", "email", "website", "age")
-_ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 # how often pay is stated per period; hours, days, weeks and years convert to a month
 _PERIODS = {"month": 0.72, "week": 0.08, "day": 0.08, "year": 0.04, "unstated": 0.08}
 _ORIGIN_WAGE_USD = 1500.0
@@ -126,7 +126,7 @@ def _validate(entry: Any, where: str) -> Scenario:
     if entry["difficulty"] not in allowed:
         raise fail(f"difficulty of a {'risky' if entry['label'] else 'benign'} scenario must be one of {', '.join(allowed)}")
     elements = entry["elements"] or []
-    if not isinstance(elements, list) or any(e not in _ELEMENTS for e in elements) or bool(elements) != bool(entry["label"]):
+    if not isinstance(elements, list) or any(e not in ELEMENTS for e in elements) or bool(elements) != bool(entry["label"]):
         raise fail("elements must list some of ACT, MEANS, PURPOSE for a risky scenario and be empty for a benign one")
     if entry["pay"] not in PAY_LEVELS:
         raise fail(f"pay must be one of {', '.join(PAY_LEVELS)}")
@@ -151,7 +151,7 @@ def _validate(entry: Any, where: str) -> Scenario:
         label=entry["label"],
         pattern=entry["pattern"],
         difficulty=entry["difficulty"],
-        elements=tuple(e for e in _ELEMENTS if e in elements),
+        elements=tuple(e for e in ELEMENTS if e in elements),
         pay=entry["pay"],
         slots={name: tuple(str(v) for v in values) for name, values in slots.items()},
         templates=_partition(ads),

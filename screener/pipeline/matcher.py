@@ -13,7 +13,8 @@ from spacy.tokens import Doc, Span
 
 from screener._data import data_path
 from screener.indicators import Catalogue, load_catalogue
-from screener.normalize import NormalizedText, number_word_value
+from screener.normalize import NormalizedText
+from screener.obfuscation import number_word_value
 from screener.patterns import PLACEHOLDERS, Pattern, Slot, Word
 from screener.pay import HIGH_PAY_SIGNAL, high_pay
 from screener.pipeline.keys import HITS_KEY, NEAR_GAPS_KEY, NORMALIZED_KEY, SENTENCE_ENDS

@@ -14,7 +14,8 @@ from spacy.util import registry
 
 from screener._data import identity_words, load_yaml
 from screener.indicators import load_catalogue
-from screener.normalize import Normalizer, deleet_word, number_word_value, respell_word
+from screener.normalize import Normalizer
+from screener.obfuscation import deleet_word, number_word_value, respell_word
 from screener.pipeline.keys import NORMALIZED_KEY
 
 __all__ = ["NormalizingTokenizer", "create_normalizing_tokenizer", "token_class", "THOUSANDS"]
