@@ -144,12 +144,14 @@ def make_pipeline(catalogue: str = "", seed: int = 0, C: float = DEFAULT_C) -> P
 
 
 #: Recall on dev that each profile keeps (balanced, high_recall), and the precision high_precision
-#: reaches. Synthetic dev ads separate far more easily than real ones, so the balanced profile
-#: is set by a recall target rather than at the best F1 on dev: the F1 plateau is wide and its
-#: edge moves with small changes of the corpus (0.21 to 0.33 between two regenerations), while
-#: real lures score lower than synthetic ones.
-BALANCED_RECALL = 0.96
-RECALL_TARGET = 0.98
+#: reaches. The dev split of corpus v2 is as hard as real ads are (benign twins that share a lure's
+#: surface, subtle and short lures), so recall there costs false alarms on real legitimate ads:
+#: with the short-post scenarios, keeping 96% of dev recall put the threshold at 0.09 and flagged
+#: 11-42 per 1,000 real legitimate ads; 90% keeps about the F1 optimum of dev (recall 0.91) and
+#: 3-5 per 1,000. A recall target is used rather than the F1 optimum itself, whose plateau is wide
+#: and moves with small changes of the corpus.
+BALANCED_RECALL = 0.90
+RECALL_TARGET = 0.96
 PRECISION_TARGET = 0.95
 
 
