@@ -97,6 +97,8 @@ class _Campaign:
             return rng.choice(self.scenario.slots[name])
         if name == "pay":
             return pay_text(self.scenario.pay, rng)
+        if name == "licence":
+            return f"Licence No. {rng.choice('ABCDEFGHJKLMNPRSTUVW')}{rng.choice('ABCDEFGHJKLMNPRSTUVW')}-{rng.randint(100, 9999)}"
         return self.filler.fill(name, "train", rng)
 
     def post(self, drift: float, disguised: float) -> tuple[str, str]:

@@ -8,7 +8,6 @@ streaming passes (`screener.linking.files`) and a DataFrame in one call (`link_f
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -31,7 +30,8 @@ _FLAGGED = 8  # bit of the element mask that says the ad was flagged
 
 
 def _bits(values) -> np.ndarray:
-    return np.array([bool(v) and not (isinstance(v, float) and math.isnan(v)) for v in values], dtype=np.uint8)
+    """1 for a true value (also "True", "true", "1" as read from a text file), else 0."""
+    return np.array([v is True or str(v).strip().lower() in ("true", "1", "1.0") for v in values], dtype=np.uint8)
 
 
 def _mask_names(mask: int) -> str:
@@ -148,7 +148,7 @@ class Linker:
             self._row_keys.append([self._keys.setdefault(k, len(self._keys)) for k in (template.contacts if template else ())])
             self._row_places.append([self._places.setdefault(p, len(self._places)) for p in (template.places if template else ())])
         self._signatures.append(signatures(templates))
-        self._risk.append(np.asarray(risk, dtype=float))
+        self._risk.append(pd.to_numeric(pd.Series(list(risk), dtype=object), errors="coerce").to_numpy(dtype=float))
         mask = _bits(flagged) * _FLAGGED
         for i, column in enumerate(elements):
             mask |= _bits(column) << i
