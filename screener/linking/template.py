@@ -60,10 +60,10 @@ def places() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _place_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    spelled = {name.lower(): name for name in places()}
-    alternatives = "|".join(re.escape(n) for n in sorted(spelled, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), spelled
+def _gazetteer() -> tuple[dict[str, str], frozenset[str], int]:
+    """Place names by their lowercase words joined by spaces, their first words, the most words."""
+    spelled = {" ".join(_WORD.findall(name.lower())): name for name in places()}
+    return spelled, frozenset(key.split()[0] for key in spelled), max(len(key.split()) for key in spelled)
 
 
 @lru_cache(maxsize=1)
@@ -93,35 +93,38 @@ def read_template(text: str, region: str | None = None) -> Template:
         position = contact.end
     pieces.append(text[position:])
     normalized = normalize("".join(pieces)).text
-    pattern, spelled = _place_pattern()
-    named = [(m.start(), m.end(), spelled[m.group().lower()]) for m in pattern.finditer(normalized)]
-    words, values, contact_values = [], [], iter(written)
-    place_iter = iter(named)
-    place, number_start = next(place_iter, None), 0
-    for match in _WORD.finditer(normalized):
-        while place is not None and place[1] <= match.start():
-            place = next(place_iter, None)
-        word = match.group()
-        if place is not None and place[0] <= match.start():
-            if words and words[-1] == "<place>" and values[-1] == place[2]:
-                continue  # the rest of a place of several words
+    gazetteer, firsts, longest = _gazetteer()
+    names = _names()
+    matches = list(_WORD.finditer(normalized))
+    lower = [m.group().lower() for m in matches]
+    words, values, named, contact_values = [], [], [], iter(written)
+    i = number_start = 0
+    while i < len(matches):
+        word = matches[i].group()
+        place = lower[i] in firsts and next((n for n in range(min(longest, len(matches) - i), 0, -1) if " ".join(lower[i : i + n]) in gazetteer), 0)
+        if place:
+            named.append(gazetteer[" ".join(lower[i : i + place])])
             words.append("<place>")
-            values.append(place[2])
-        elif word == _CONTACT_MARK:
+            values.append(named[-1])
+            i += place
+            continue
+        if word == _CONTACT_MARK:
             words.append("<contact>")
             values.append(next(contact_values, ""))
         elif any(c.isdigit() for c in word):
             if words and words[-1] == "<number>":  # "3,000" and "3 000" are one number
-                values[-1] = normalized[number_start : match.end()]
+                values[-1] = normalized[number_start : matches[i].end()]
+                i += 1
                 continue
             words.append("<number>")
             values.append(word)
-            number_start = match.start()
-        elif word[0].isupper() and word.lower() in _names():
+            number_start = matches[i].start()
+        elif word[0].isupper() and lower[i] in names:
             words.append("<name>")
             values.append(word)
         else:
-            words.append(word.lower())
+            words.append(lower[i])
             values.append(word)
+        i += 1
     keys = tuple(dict.fromkeys(c.key for c in found))
-    return Template(tuple(words), tuple(values), keys, tuple(dict.fromkeys(p for _, _, p in named)))
+    return Template(tuple(words), tuple(values), keys, tuple(dict.fromkeys(named)))
