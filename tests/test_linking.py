@@ -162,3 +162,18 @@ def test_report_shows_the_template_with_its_slots(tmp_path):
     assert "[place: " in page and "Doha" in page and "[contact: " in page
     assert hashed_key("phone:501234567") in page and "phone:501234567" not in page
     assert (tmp_path / "report" / "clusters.png").exists()
+
+
+@pytest.mark.slow
+def test_score_and_link_adds_the_columns_after_the_results(tmp_path):
+    from screener.linking.files import score_and_link
+    from screener.rows import RESULT_COLUMNS
+
+    texts = [LURE.format(place=p, pay="3000", phone="+971 50 123 4567") for p in ("Dubai", "Doha", "Muscat")] + [WAREHOUSE]
+    pd.DataFrame({"id": range(4), "text": texts}).to_csv(tmp_path / "ads.csv", index=False)
+    batch, links = score_and_link(tmp_path / "ads.csv", tmp_path / "out.csv", region="AE")
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert list(written.columns) == ["id", "text", *RESULT_COLUMNS, *LINK_COLUMNS]
+    assert batch.rows == links.rows == 4 and written["cluster_size"].tolist() == [3, 3, 3, 1]
+    assert written["cluster_risk"][0] == written["risk"][:3].max()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ads.csv", "out.csv"]

@@ -7,6 +7,7 @@ by about a signature each, not with their texts, and a file scored by any engine
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from screener.linking.clusters import THRESHOLD
 from screener.linking.links import CONTACT_MODES, ELEMENTS, Linker, Links, check_scored
 from screener.tables import AtomicOutput, TableReader, TableWriter, format_of
 
-__all__ = ["LinkSummary", "link_file", "run_link"]
+__all__ = ["LinkSummary", "link_file", "score_and_link", "run_link"]
 
 _SCORED_COLUMNS = ("risk", "flagged", "act", "means", "purpose")
 
@@ -130,6 +131,47 @@ def link_file(
         seconds=time.perf_counter() - started,
         links=links,
     )
+
+
+def score_and_link(
+    input: str | Path,
+    output: str | Path,
+    *,
+    text_column: str = "text",
+    region: str | None = None,
+    contacts: str = "hashed",
+    threshold: float = THRESHOLD,
+    output_format: str | None = None,
+    **score_options,
+):
+    """``screener score --link``: score `input` into a temporary file beside `output`, then link it.
+
+    Parameters
+    ----------
+    input, output : str or Path
+        As for `screener.batch.score_file`.
+    text_column, output_format
+        As for `screener.batch.score_file`.
+    region, contacts, threshold
+        As for `link_file`.
+    **score_options
+        The other options of `screener.batch.score_file` (model, profile, redact, engine, ...).
+
+    Returns
+    -------
+    (BatchSummary, LinkSummary)
+    """
+    from screener.batch import score_file
+
+    if contacts not in CONTACT_MODES:
+        raise InputError(f"unknown --contacts {contacts!r}; use one of {', '.join(CONTACT_MODES)}")
+    output = Path(output)
+    fmt = format_of(output, output_format)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".link-") as folder:
+        scored = Path(folder) / f"scored.{fmt}"
+        batch = score_file(input, scored, text_column=text_column, output_format=fmt, **score_options)
+        links = link_file(scored, output, text_column=text_column, region=region, contacts=contacts, threshold=threshold, input_format=fmt, output_format=fmt)
+    return batch, links
 
 
 def run_link(
