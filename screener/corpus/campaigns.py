@@ -3,8 +3,9 @@
 A campaign takes one template of a risky scenario (corpus v2, `screener.corpus.scenarios`) and
 posts it `size` times: the places change from post to post, the wording changes a little (each
 ``(a|b)`` choice is drawn again with probability `drift`), the pay is drawn again now and then,
-one to three contact details are reused and written in different ways, and about half of the
-posts wear the corpus's disguises. Lawful ads, each written from a lawful scenario's template,
+one phone number and one messenger handle are reused, the number written in different ways
+(some spelled out digit by digit), and about half of the posts wear the corpus's disguises (not
+on the contacts: a contact that does not work reaches nobody). Lawful ads, each written from a lawful scenario's template,
 are mixed in. The ground truth ``campaign_id`` names the template an ad was posted from: a
 risky campaign (``c0001``) or a lawful template (``b-<scenario>-<n>``), which lawful ads share
 only when there are more of them than lawful templates. ``contact_key`` is the key
@@ -30,6 +31,8 @@ __all__ = ["PLACE_SLOTS", "campaign_corpus", "employer_posts", "FOOTER"]
 
 #: Slots whose value changes from post to post within a campaign.
 PLACE_SLOTS = ("destination", "city", "country", "place", "job_place", "venue", "site")
+_MARK = "\x00"  # where a contact goes, kept apart from the disguises
+_DIGITS = "zero one two three four five six seven eight nine".split()
 _GROUP = re.compile(r"\(([^()]*)\)")
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 # (country code, trunk prefix, digits after the trunk prefix)
@@ -78,7 +81,7 @@ class _Campaign:
         self.choices = [rng.choice(m.group(1).split("|")) for m in _GROUP.finditer(template)]
         self.values: dict[str, str] = {}
         self.phone = _phone(rng)
-        self.handle = f"@{rng.choice(('jobs', 'work', 'star', 'angel', 'vip', 'real', 'dream'))}{rng.choice(('_', '', '.'))}{rng.choice(('asia', 'world', 'hr', 'agent', 'team'))}{rng.randint(1, 999)}"
+        self.handle = f"@{rng.choice(('jobs', 'work', 'star', 'angel', 'vip', 'real', 'dream'))}{rng.choice(('_', ''))}{rng.choice(('asia', 'world', 'hr', 'agent', 'team'))}{rng.randint(1, 999)}"
         self.intro = rng.choice(("WhatsApp", "Call/WhatsApp", "Viber", "Contact", "Telegram"))
 
     def value(self, name: str, post: dict[str, str]) -> str:
@@ -109,23 +112,29 @@ class _Campaign:
         text = _GROUP.sub(lambda m: next(chosen), self.template)
         post: dict[str, str] = {}
         number, code = self.phone
-        written = {"phone": _write_phone(number, code, rng), "handle": self.handle}
-        written["contact"] = f"{self.intro} {written['handle' if self.intro == 'Telegram' else 'phone']}"
-        used: list[str] = []
+        phone = _write_phone(number, code, rng)
+        if rng.random() < disguised * 0.3:  # "zero five zero ...": undone by normalization
+            phone = ("+" if phone.startswith("+") else "") + " ".join(_DIGITS[int(d)] for d in phone if d.isdigit())
+        written = {"phone": phone, "handle": self.handle}
+        written["contact"] = f"{self.intro} {_MARK}"
+        contacts: list[str] = []
 
         def slot(match: re.Match) -> str:
             name = match.group(1)
             if name in written:
-                used.append("handle" if name == "handle" or written[name].endswith(self.handle) else "phone")
-                return written[name]
+                contacts.append(self.handle if name == "handle" or (name == "contact" and self.intro == "Telegram") else phone)
+                return written[name] if name == "contact" else _MARK
             return self.value(name, post)
 
         text = re.sub(r"[ \t]+", " ", _SLOT.sub(slot, text)).replace(" ,", ",").replace(" .", ".").strip()
-        if not used:  # every post of a campaign names its contact
+        if not contacts:  # every post of a campaign names its contact
             text = f"{text} {written['contact']}"
-            used.append("handle" if self.intro == "Telegram" else "phone")
-        key = f"handle:{self.handle.lstrip('@').lower()}" if used[0] == "handle" else f"phone:{number}"
-        return _disguised(text, rng, disguised), key
+            contacts.append(self.handle if self.intro == "Telegram" else phone)
+        text = _disguised(text, rng, disguised)  # contacts go in after the disguises: they must work
+        for contact in contacts:
+            text = text.replace(_MARK, contact, 1)
+        key = f"handle:{self.handle.lstrip('@').lower()}" if contacts[0] == self.handle else f"phone:{number}"
+        return text, key
 
 
 def _disguised(text: str, rng: random.Random, share: float) -> str:
