@@ -10,8 +10,8 @@ Measured:
   ending with the same footer (`employer_posts`);
 - what linking adds to recall: on a scored sample, the share of campaign posts flagged alone and
   the share in a cluster with a flagged post (and the same for lawful ads: false positives);
-- time and peak memory of ``link_file`` (the ``--link`` pass) in a fresh process on `--rows`
-  generated rows, against the time of scoring (measured on a sample, per ad), extrapolated to
+- time and peak memory (resident set sampled every 20 ms, less the process's size before
+  linking) of ``link_file`` (the ``--link`` pass) in a fresh process on `--rows` generated rows, against the time of scoring (measured on a sample, per ad), extrapolated to
   1,000,000 rows linearly (the per-ad arrays; the banding sort is n log n, a small share);
 - datasketch's `MinHashLSH` against the numpy banding used, on the same signatures.
 
@@ -43,11 +43,24 @@ from screener.linking.clusters import BANDS, signatures, template_clusters  # no
 from screener.linking.template import read_template  # noqa: E402
 
 LINK_CHILD = """
-import resource, sys, time, json
+import json, os, sys, threading, time
 from screener.linking.files import link_file
+
+def rss():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+peak, done = [0.0], threading.Event()
+def watch():
+    while not done.wait(0.02):
+        peak[0] = max(peak[0], rss())
+before = rss()
+threading.Thread(target=watch, daemon=True).start()
 started = time.perf_counter()
 summary = link_file(sys.argv[1], sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "clusters": summary.clusters}))
+seconds = time.perf_counter() - started
+done.set()
+print(json.dumps({"seconds": seconds, "rss_before_mb": before, "peak_rss_mb": max(peak[0], rss()), "clusters": summary.clusters}))
 """
 
 
@@ -130,17 +143,13 @@ def scale(rows: int, seed: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "scored.csv", Path(folder) / "linked.csv"
         frame.to_csv(source, index=False)
-        small = Path(folder) / "small.csv"
-        frame.head(200).to_csv(small, index=False)
-        run = lambda path: json.loads(subprocess.run([sys.executable, "-c", LINK_CHILD, str(path), str(target)], capture_output=True, text=True, check=True, cwd=ROOT).stdout)  # noqa: E731
-        base = run(small)["peak_mb"]  # the same process linking 200 rows: code and tables loaded
-        result = run(source)
+        result = json.loads(subprocess.run([sys.executable, "-c", LINK_CHILD, str(source), str(target)], capture_output=True, text=True, check=True, cwd=ROOT).stdout)
         linked = pd.read_csv(target, usecols=["campaign_id", "cluster_id"], keep_default_na=False)
     risky = linked["campaign_id"].str.startswith("c")
-    result.update(rows=len(frame), baseline_mb=base, campaigns=campaigns, ari_risky=adjusted_rand_score(linked.loc[risky, "campaign_id"], linked.loc[risky, "cluster_id"]))
-    growth = (result["peak_mb"] - base) / len(frame)
+    result.update(rows=len(frame), campaigns=campaigns, ari_risky=adjusted_rand_score(linked.loc[risky, "campaign_id"], linked.loc[risky, "cluster_id"]))
+    growth = (result["peak_rss_mb"] - result["rss_before_mb"]) / len(frame)  # RSS sampled every 20 ms
     result["mb_per_1k_ads"] = 1000 * growth
-    result["peak_mb_1m_extrapolated"] = base + growth * 1_000_000
+    result["peak_mb_1m_extrapolated"] = result["rss_before_mb"] + growth * 1_000_000
     result["seconds_1m_extrapolated"] = result["seconds"] * 1_000_000 / len(frame)
     return result
 

@@ -45,12 +45,13 @@ def shingles(words: Sequence[str], size: int = SHINGLE) -> list[bytes]:
 
 def signatures(templates: Sequence[Sequence[str]], size: int = SHINGLE, num_perm: int = NUM_PERM) -> np.ndarray:
     """MinHash signatures of word sequences, one row each (uint32); an empty one is all ``2**32-1``."""
-    sets = [shingles(words, size) for words in templates]
-    out = np.full((len(sets), num_perm), _EMPTY, dtype=np.uint32)
-    full = [i for i, s in enumerate(sets) if s]
-    if full:
-        hashes = MinHash.bulk([sets[i] for i in full], num_perm=num_perm, scheme="affine32", hashfunc=zlib.crc32)
-        out[full] = np.vstack([h.hashvalues for h in hashes]).astype(np.uint32)
+    out = np.full((len(templates), num_perm), _EMPTY, dtype=np.uint32)
+    minhash = MinHash(num_perm=num_perm, scheme="affine32", hashfunc=zlib.crc32)
+    for row, words in enumerate(templates):
+        if words:
+            minhash.clear()
+            minhash.update_batch(shingles(words, size))
+            out[row] = minhash.hashvalues
     return out
 
 

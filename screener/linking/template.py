@@ -25,6 +25,7 @@ __all__ = ["SLOT_KINDS", "Template", "read_template", "places"]
 SLOT_KINDS = ("place", "name", "number", "contact")
 _CONTACT_MARK = "qqcontactqq"  # stands for a contact while the text is normalized
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ def read_template(text: str, region: str | None = None) -> Template:
         if word == _CONTACT_MARK:
             words.append("<contact>")
             values.append(next(contact_values, ""))
-        elif any(c.isdigit() for c in word):
+        elif not word.isalpha() and _DIGIT.search(word):
             if words and words[-1] == "<number>":  # "3,000" and "3 000" are one number
                 values[-1] = normalized[number_start : matches[i].end()]
                 i += 1
