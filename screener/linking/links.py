@@ -16,7 +16,7 @@ import pandas as pd
 
 from screener.contacts import hashed_key
 from screener.errors import InputError
-from screener.linking.clusters import BANDS, THRESHOLD, cluster_ids, signatures, template_clusters
+from screener.linking.clusters import BANDS, NUM_PERM, THRESHOLD, cluster_ids, signatures, template_clusters
 from screener.linking.contact_groups import contact_groups
 from screener.linking.template import read_template
 
@@ -156,7 +156,7 @@ class Linker:
 
     def finish(self) -> Links:
         """Cluster the ads added so far."""
-        sig = np.vstack(self._signatures) if self._signatures else np.zeros((0, 128), dtype=np.uint32)
+        sig = np.vstack(self._signatures) if self._signatures else np.zeros((0, NUM_PERM), dtype=np.uint32)
         labels, digest = template_clusters(sig, self.threshold, self.bands)
         del sig
         count = int(labels.max()) + 1 if len(labels) else 0

@@ -116,6 +116,11 @@ def _figures(plt, links: Links) -> dict:
         axes[0].set_xscale("log")
         axes[1].scatter(links.sizes[links.sizes >= 2], np.nan_to_num(links.cluster_risk[links.sizes >= 2]), s=10, alpha=0.6)
         axes[1].set_xscale("log")
+        from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+        for axis in axes:
+            axis.xaxis.set_major_formatter(ScalarFormatter())
+            axis.xaxis.set_minor_formatter(NullFormatter())
     axes[0].set(title="template clusters of 2 or more ads", xlabel="ads in the cluster", ylabel="clusters")
     axes[1].set(title="risk by cluster", xlabel="ads in the cluster", ylabel="highest risk in the cluster", ylim=(0, 1.02))
     figure.tight_layout()
