@@ -177,3 +177,11 @@ def test_score_and_link_adds_the_columns_after_the_results(tmp_path):
     assert batch.rows == links.rows == 4 and written["cluster_size"].tolist() == [3, 3, 3, 1]
     assert written["cluster_risk"][0] == written["risk"][:3].max()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ads.csv", "out.csv"]
+
+
+def test_plain_contacts_are_refused_with_redact(tmp_path):
+    from screener.linking.files import score_and_link
+
+    pd.DataFrame({"text": ["a job"]}).to_csv(tmp_path / "ads.csv", index=False)
+    with pytest.raises(InputError, match="redact"):
+        score_and_link(tmp_path / "ads.csv", tmp_path / "out.csv", contacts="plain", redact=True)

@@ -165,6 +165,8 @@ def score_and_link(
 
     if contacts not in CONTACT_MODES:
         raise InputError(f"unknown --contacts {contacts!r}; use one of {', '.join(CONTACT_MODES)}")
+    if contacts == "plain" and score_options.get("redact"):
+        raise InputError("--contacts plain would write the contact details that --redact masks; use --contacts hashed or none")
     output = Path(output)
     fmt = format_of(output, output_format)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".link-") as folder:
