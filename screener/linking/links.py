@@ -116,6 +116,12 @@ def _or_by(labels: np.ndarray, masks: np.ndarray, count: int) -> np.ndarray:
     return out
 
 
+def _flat(counts: list[np.ndarray], ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (n + 1) and ids of per-chunk counts and ids."""
+    offsets = np.concatenate(([0], np.cumsum(np.concatenate(counts)))) if counts else np.zeros(1, dtype=np.int64)
+    return offsets.astype(np.int64), (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64))
+
+
 class Linker:
     """Collects scored ads chunk by chunk, then links them (`finish`).
 
@@ -136,18 +142,28 @@ class Linker:
         self._masks: list[np.ndarray] = []
         self._keys: dict[str, int] = {}
         self._places: dict[str, int] = {}
-        self._row_keys: list[list[int]] = []
-        self._row_places: list[list[int]] = []
+        # per chunk: how many contacts (places) each ad has, and their numbers one after another
+        self._key_counts: list[np.ndarray] = []
+        self._key_ids: list[np.ndarray] = []
+        self._place_counts: list[np.ndarray] = []
+        self._place_ids: list[np.ndarray] = []
 
     def add(self, texts: Sequence, risk: Sequence[float], elements: Sequence[Sequence], flagged: Sequence) -> None:
         """Add a chunk of ads: their texts, risks, ACT/MEANS/PURPOSE columns and flags."""
-        templates = []
+        templates, key_counts, key_ids, place_counts, place_ids = [], [], [], [], []
         for text in texts:
             template = read_template(text, self.region) if isinstance(text, str) and text.strip() else None
             templates.append(template.words if template else ())
-            self._row_keys.append([self._keys.setdefault(k, len(self._keys)) for k in (template.contacts if template else ())])
-            self._row_places.append([self._places.setdefault(p, len(self._places)) for p in (template.places if template else ())])
+            contacts, places = (template.contacts, template.places) if template else ((), ())
+            key_counts.append(len(contacts))
+            key_ids += [self._keys.setdefault(k, len(self._keys)) for k in contacts]
+            place_counts.append(len(places))
+            place_ids += [self._places.setdefault(p, len(self._places)) for p in places]
         self._signatures.append(signatures(templates))
+        self._key_counts.append(np.array(key_counts, dtype=np.int64))
+        self._key_ids.append(np.array(key_ids, dtype=np.int64))
+        self._place_counts.append(np.array(place_counts, dtype=np.int64))
+        self._place_ids.append(np.array(place_ids, dtype=np.int64))
         self._risk.append(pd.to_numeric(pd.Series(list(risk), dtype=object), errors="coerce").to_numpy(dtype=float))
         mask = _bits(flagged) * _FLAGGED
         for i, column in enumerate(elements):
@@ -157,6 +173,7 @@ class Linker:
     def finish(self) -> Links:
         """Cluster the ads added so far."""
         sig = np.vstack(self._signatures) if self._signatures else np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._signatures = []
         labels, digest = template_clusters(sig, self.threshold, self.bands)
         del sig
         count = int(labels.max()) + 1 if len(labels) else 0
@@ -165,12 +182,10 @@ class Linker:
         masks = np.concatenate(self._masks) if self._masks else np.zeros(0, dtype=np.uint8)
         cluster_risk = np.full(count, -np.inf)
         np.fmax.at(cluster_risk, labels[inside], np.where(np.isnan(risk[inside]), -np.inf, risk[inside]))
-        offsets = np.cumsum([0] + [len(k) for k in self._row_keys])
-        keys = np.array([k for row in self._row_keys for k in row], dtype=np.int64)
+        offsets, keys = _flat(self._key_counts, self._key_ids)
         groups, sharing = contact_groups(offsets, keys, len(self._keys))
         group_count = int(groups.max()) + 1 if len(groups) else 0
-        place_offsets = np.cumsum([0] + [len(p) for p in self._row_places])
-        place_ids = np.array([p for row in self._row_places for p in row], dtype=np.int64)
+        place_offsets, place_ids = _flat(self._place_counts, self._place_ids)
         place_names = np.array(list(self._places), dtype=object)
         named: list[set] = [set() for _ in range(count)]
         for row in np.flatnonzero(np.diff(place_offsets) > 0).tolist():
