@@ -187,17 +187,18 @@ class Linker:
         group_count = int(groups.max()) + 1 if len(groups) else 0
         place_offsets, place_ids = _flat(self._place_counts, self._place_ids)
         place_names = np.array(list(self._places), dtype=object)
-        named: list[set] = [set() for _ in range(count)]
-        for row in np.flatnonzero(np.diff(place_offsets) > 0).tolist():
-            if labels[row] >= 0:
-                named[labels[row]].update(place_names[place_ids[place_offsets[row] : place_offsets[row + 1]]].tolist())
+        named: dict[int, list[str]] = {}
+        owners = np.repeat(labels, np.diff(place_offsets))
+        pairs = np.unique(np.stack([owners, place_ids], axis=1)[owners >= 0], axis=0)
+        for cluster, place in pairs.tolist():
+            named.setdefault(cluster, []).append(place_names[place])
         return Links(
             labels=labels,
             ids=cluster_ids(labels, digest),
             sizes=np.bincount(labels[inside], minlength=count),
             cluster_risk=np.where(np.isinf(cluster_risk), np.nan, cluster_risk),
             cluster_masks=_or_by(labels, masks, count),
-            cluster_places=tuple(";".join(sorted(n)) for n in named),
+            cluster_places=tuple(";".join(sorted(named[c])) if c in named else "" for c in range(count)),
             groups=groups,
             group_sizes=np.bincount(groups[groups >= 0], minlength=group_count),
             group_masks=_or_by(groups, masks, group_count),
