@@ -147,11 +147,21 @@ def scale(rows: int, seed: int) -> dict:
         linked = pd.read_csv(target, usecols=["campaign_id", "cluster_id"], keep_default_na=False)
     risky = linked["campaign_id"].str.startswith("c")
     result.update(rows=len(frame), campaigns=campaigns, ari_risky=adjusted_rand_score(linked.loc[risky, "campaign_id"], linked.loc[risky, "cluster_id"]))
-    growth = (result["peak_rss_mb"] - result["rss_before_mb"]) / len(frame)  # RSS sampled every 20 ms
-    result["mb_per_1k_ads"] = 1000 * growth
-    result["peak_mb_1m_extrapolated"] = result["rss_before_mb"] + growth * 1_000_000
-    result["seconds_1m_extrapolated"] = result["seconds"] * 1_000_000 / len(frame)
+    result["growth_mb"] = result["peak_rss_mb"] - result["rss_before_mb"]  # RSS sampled every 20 ms
     return result
+
+
+def extrapolated(small: dict, large: dict, rows: int = 1_000_000) -> dict:
+    """Peak memory and time at `rows`, on the line through two measured sizes."""
+    span = large["rows"] - small["rows"]
+    per_ad_mb = (large["growth_mb"] - small["growth_mb"]) / span
+    per_ad_s = (large["seconds"] - small["seconds"]) / span
+    return {
+        "kb_per_ad": 1000 * per_ad_mb,
+        "ms_per_ad": 1000 * per_ad_s,
+        "peak_mb": large["peak_rss_mb"] + per_ad_mb * (rows - large["rows"]),
+        "seconds": large["seconds"] + per_ad_s * (rows - large["rows"]),
+    }
 
 
 def lsh_comparison(rows: int, seed: int) -> dict:
@@ -199,7 +209,9 @@ def main() -> None:
         ("boilerplate", lambda: boilerplate(args.seed)),
         ("added_recall", lambda: added_recall(args.sample, args.seed)),
         ("lsh_comparison", lambda: lsh_comparison(20_000, args.seed)),
+        ("scale_half", lambda: scale(args.rows // 2, args.seed)),
         ("scale", lambda: scale(args.rows, args.seed)),
+        ("extrapolated_1m", lambda: extrapolated(results["scale_half"], results["scale"])),
     ):
         started = time.perf_counter()
         results[name] = run()
