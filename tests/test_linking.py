@@ -185,3 +185,10 @@ def test_plain_contacts_are_refused_with_redact(tmp_path):
     pd.DataFrame({"text": ["a job"]}).to_csv(tmp_path / "ads.csv", index=False)
     with pytest.raises(InputError, match="redact"):
         score_and_link(tmp_path / "ads.csv", tmp_path / "out.csv", contacts="plain", redact=True)
+
+
+def test_a_frame_without_text_links_to_nothing():
+    linked = link_frame(scored(["", "   "], risk=[float("nan")] * 2))
+    assert linked["cluster_id"].isna().all() and linked["cluster_size"].tolist() == [0, 0]
+    assert linked["linked_elements"].tolist() == ["", ""]
+    assert list(link_frame(scored([]).astype(object)).columns)[-7:] == list(LINK_COLUMNS)

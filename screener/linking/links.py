@@ -98,15 +98,21 @@ class Links:
             show = hashed_key if contacts == "hashed" else str
             out["contacts"] = [";".join(show(k) for k in self.contacts_of(r)) for r in rows]
         labels, groups = self.labels[start:stop], self.groups[start:stop]
-        inside = labels >= 0
+        inside, grouped = labels >= 0, groups >= 0
+        cluster, group = np.where(inside, labels, 0), np.where(grouped, groups, 0)  # 0: any valid index
         out["contact_ads"] = self.sharing[start:stop].tolist()
         out["cluster_id"] = [self.ids[c] if c >= 0 else None for c in labels.tolist()]
-        out["cluster_size"] = np.where(inside, self.sizes[labels], 0).tolist()
+        out["cluster_size"] = np.where(inside, _at(self.sizes, cluster, 0), 0).tolist()
         out["cluster_places"] = [self.cluster_places[c] if c >= 0 else "" for c in labels.tolist()]
-        out["cluster_risk"] = np.where(inside, self.cluster_risk[labels], np.nan).tolist()
-        masks = self.masks[start:stop] | np.where(inside, self.cluster_masks[labels], 0) | np.where(groups >= 0, self.group_masks[groups], 0)
+        out["cluster_risk"] = np.where(inside, _at(self.cluster_risk, cluster, np.nan), np.nan).tolist()
+        masks = self.masks[start:stop] | np.where(inside, _at(self.cluster_masks, cluster, 0), 0) | np.where(grouped, _at(self.group_masks, group, 0), 0)
         out["linked_elements"] = [_mask_names(m) for m in masks.tolist()]
         return out
+
+
+def _at(values: np.ndarray, index: np.ndarray, empty) -> np.ndarray:
+    """``values[index]``, or `empty` everywhere when there are no values."""
+    return values[index] if len(values) else np.full(len(index), empty)
 
 
 def _or_by(labels: np.ndarray, masks: np.ndarray, count: int) -> np.ndarray:
