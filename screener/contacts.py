@@ -21,7 +21,7 @@ __all__ = ["Contact", "CONTACT_PATTERNS", "find_contacts", "hashed_key"]
 
 #: Kind of contact detail -> pattern on normalized text. Earlier kinds win overlaps.
 CONTACT_PATTERNS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"[\w.+-]+ ?@ ?[\w-]+(?: ?\. ?[a-z]{2,})+", re.IGNORECASE),
+    "email": re.compile(r"[\w.+-]+(?:@| @ )[\w-]+(?: ?\. ?[a-z]{2,})+(?!\w)", re.IGNORECASE),
     "link": re.compile(
         r"(?:https?://|www\.|\b(?:t|wa|m)\.me/)[^\s<>\"']*[^\s<>\"'.,;:!?)]"
         r"|\b[\w-]+\.(?:com|net|org|info|biz|io|me|ly|co|app|site)\b(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)])?",
@@ -56,6 +56,7 @@ class Contact:
 
 
 def _phone_key(written: str, region: str | None) -> str:
+    written = re.sub(r"^\s*00(?=[1-9])", "+", written)  # 00 is the international prefix in most countries
     international = written.lstrip().startswith("+")
     if international or region:
         try:

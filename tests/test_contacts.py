@@ -58,3 +58,12 @@ def test_hashed_key_hides_the_number():
     key = find_contacts("call 07700 900123")[0].key
     assert hashed_key(key) == hashed_key("phone:7700900123")
     assert len(hashed_key(key)) == 16 and hashed_key(key) != hashed_key("phone:7700900124")
+
+
+def test_international_prefix_00_reads_like_plus():
+    assert find_contacts("call 00971 50 123 4567")[0].key == find_contacts("call +971 50 123 4567")[0].key
+
+
+def test_a_handle_after_a_channel_name_is_not_an_email():
+    contacts = find_contacts("Telegram @real.world62 or mail me at a.b@mail.com")
+    assert [(c.kind, c.key) for c in contacts] == [("handle", "handle:real.world62"), ("email", "email:a.b@mail.com")]

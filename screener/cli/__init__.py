@@ -11,6 +11,7 @@ import typer
 
 from screener.cli import bundle, corpus
 from screener.cli.catalogue import extract, indicators
+from screener.cli.link import link
 from screener.cli.models import compare, evaluate, fairness, robustness, train
 from screener.cli.screen import score, screen
 from screener.errors import ScreenerError
@@ -24,7 +25,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for command in (indicators, extract, train, evaluate, compare, robustness, fairness, screen, score):
+for command in (indicators, extract, train, evaluate, compare, robustness, fairness, screen, score, link):
     app.command(command.__name__)(command)
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(bundle.app, name="bundle")

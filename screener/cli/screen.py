@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from screener.cli.common import Engine, Profile, TableFormat, fail, read_texts
+from screener.cli.link import ContactMode
 
 __all__ = ["screen", "score"]
 
@@ -78,19 +79,20 @@ def score(
     engine: Engine = typer.Option(Engine.local, "--engine", metavar="<str>", help="local (this machine) or dask (a Dask cluster)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary."),
+    link: bool = typer.Option(False, "--link", help="Also link ads across the file (a second pass after scoring): adds contacts, contact_ads, cluster_id, cluster_size, cluster_places, cluster_risk, linked_elements."),
+    region: Optional[str] = typer.Option(None, "--region", help="With --link: ISO country code for phone numbers written without + and a country code, e.g. GB."),
+    contacts: Optional[ContactMode] = typer.Option(None, "--contacts", metavar="<str>", help="With --link: how the contacts column shows contact keys: hashed (default), plain or none."),
 ) -> None:
     """Score a file of ads; every input row comes out once, with its result or the reason it has none.
 
     Output columns: the input's, then risk, flagged, level, ad_type, act, means, purpose,
     child_branch, indicators, evidence (JSON), summary, status (ok, empty, truncated, error), error.
     """
-    from screener.batch import score_file
-
     if scheduler and engine is not Engine.dask:
         fail("--scheduler needs --engine dask")
-    summary = score_file(
-        input,
-        output,
+    if not link and (region or contacts):
+        fail("--region and --contacts need --link")
+    options = dict(
         text_column=text_column,
         id_column=id_column,
         model=model,
@@ -105,5 +107,14 @@ def score(
         scheduler=scheduler,
         quiet=quiet,
     )
+    if link:
+        from screener.linking import score_and_link
+
+        summary, links = score_and_link(input, output, region=region, contacts=(contacts or ContactMode.hashed).value, **options)
+        summary = f"{summary}\n{links}"
+    else:
+        from screener.batch import score_file
+
+        summary = score_file(input, output, **options)
     if not quiet:
         typer.echo(f"{summary}\nwrote {output}", err=True)
