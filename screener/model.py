@@ -26,7 +26,7 @@ from screener.legal import ELEMENTS
 from screener.normalize import SIGNALS
 from screener.scorer import ScreeningModel, parser
 
-__all__ = ["ParseAds", "EvidenceDropoutClassifier", "make_pipeline", "train"]
+__all__ = ["CALIBRATION_FOLDS", "ParseAds", "EvidenceDropoutClassifier", "make_pipeline", "train"]
 
 
 class ParseAds(TransformerMixin, BaseEstimator):
@@ -122,6 +122,9 @@ class EvidenceDropoutClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
 
+#: Folds of the out-of-fold calibration: training needs at least this many ads of each label.
+CALIBRATION_FOLDS = 5
+
 #: Inverse regularization strength of the shipped model: strong, because the synthetic classes
 #: separate easily and large weights on their words do not carry over to real ads (real published
 #: lures: ROC-AUC 0.81 at C=1, 0.85 at 0.3, 0.86 at 0.1).
@@ -137,7 +140,7 @@ def make_pipeline(catalogue: str = "", seed: int = 0, C: float = DEFAULT_C) -> P
     classifier = CalibratedClassifierCV(
         EvidenceDropoutClassifier(n_evidence=n_evidence, C=C, random_state=seed),
         method="sigmoid",
-        cv=StratifiedKFold(5, shuffle=True, random_state=seed),
+        cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed),
         ensemble=False,
     )
     return Pipeline([("parse", ParseAds(catalogue)), ("features", features), ("classifier", classifier)])

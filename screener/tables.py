@@ -35,6 +35,8 @@ csv.field_size_limit(sys.maxsize)
 
 def format_of(path: str | Path, given: str | None = None) -> str:
     """The table format: `given`, or guessed from the extension (a trailing ``.gz`` is skipped)."""
+    if Path(path).is_dir():
+        raise InputError(f"{path} is a folder; give a file name")
     if given:
         if given.lower() not in FORMATS:
             raise InputError(f"unknown format {given!r}; use one of {', '.join(FORMATS)}")
@@ -246,6 +248,8 @@ def require_columns(columns: Iterable[str], wanted: Iterable[str], source: str |
     """
     columns = [str(c) for c in columns]
     missing = [c for c in wanted if c not in columns]
+    if missing and not columns:
+        raise InputError(f"{source} is empty: it has no header line naming its columns")
     if missing:
         shown = ", ".join(columns[:30]) or "none"
         raise InputError(f"no column {', '.join(map(repr, missing))} in {source}; its columns are: {shown}" + (f"; {hint}" if hint else ""))
@@ -338,6 +342,7 @@ class TableWriter:
         self.format = fmt
         self.compress = compress
         self._handle: IO[str] | None = None
+        self._raw: IO[bytes] | None = None
         self._parquet = None
         self._schema = None
         self._columns: list[str] | None = None
@@ -351,7 +356,9 @@ class TableWriter:
             self._write_parquet(frame)
             return
         if self._handle is None:
-            binary = gzip.open(self.path, "wb") if self.compress else open(self.path, "wb")
+            self._raw = binary = open(self.path, "wb")
+            if self.compress:  # no file name or time in the gzip header: the same rows give the same bytes
+                binary = gzip.GzipFile(filename="", mode="wb", fileobj=binary, mtime=0)
             self._handle = io.TextIOWrapper(binary, encoding="utf-8", newline="")
             first = True
         else:
@@ -366,6 +373,7 @@ class TableWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        frame = frame.apply(_strings_if_mixed)
         if self._parquet is None:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
@@ -377,8 +385,16 @@ class TableWriter:
         """Flush and close the file (an empty table still gets its header)."""
         if self._handle is not None:
             self._handle.close()
+            self._raw.close()
         if self._parquet is not None:
             self._parquet.close()
+
+
+def _strings_if_mixed(column: pd.Series) -> pd.Series:
+    """A column of text with some numbers in it (JSON lines allow both) as text, missing values kept."""
+    if column.dtype != object or all(isinstance(v, str) for v in column if v is not None and v == v):
+        return column
+    return column.map(lambda v: v if v is None or (isinstance(v, float) and v != v) else str(v))
 
 
 def _plain(value):

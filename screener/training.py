@@ -10,7 +10,7 @@ from screener.corpus.baseline import read_split
 from screener.errors import InputError
 from screener.evaluate import metrics
 from screener.indicators import load_catalogue
-from screener.model import train
+from screener.model import CALIBRATION_FOLDS, train
 from screener.tables import read_table
 
 __all__ = ["train_bundle", "model_card"]
@@ -40,6 +40,9 @@ def train_bundle(
     train_frame = read_split(data, text_column, label_column)
     if train_frame["label"].nunique() < 2:
         raise InputError(f"{data} needs both labels 0 and 1 to train; found only {train_frame['label'].unique().tolist()}")
+    fewest = train_frame["label"].value_counts().min()
+    if fewest < CALIBRATION_FOLDS:
+        raise InputError(f"{data} has only {fewest} ads of one label; training needs at least {CALIBRATION_FOLDS} of each (the calibration is fitted in {CALIBRATION_FOLDS} folds)")
     ad_types = frame["ad_type"].tolist() if "ad_type" in frame.columns else None
     elements = frame["elements"].tolist() if "elements" in frame.columns else None
     dev_frame = read_split(dev, text_column, label_column) if dev is not None else None

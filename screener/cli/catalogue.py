@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from screener.cli.common import fail, read_texts
+from screener.cli.common import fail, read_stdin, read_texts
 
 __all__ = ["indicators", "extract"]
 
@@ -66,7 +66,7 @@ def indicators(
 
 
 def extract(
-    text: Optional[str] = typer.Argument(None, help="One ad text. Omit it and give --csv to read a file."),
+    text: Optional[str] = typer.Argument(None, help="One ad text, or - to read it from standard input. Omit it and give --csv to read a file."),
     csv: Optional[Path] = typer.Option(None, "--csv", help="A CSV file of ads; hits are printed per row."),
     text_column: str = typer.Option("text", "--text-column", help="The CSV column holding the ad text."),
     id_column: Optional[str] = typer.Option(None, "--id-column", help="A CSV column to name rows by (default: row number)."),
@@ -82,7 +82,7 @@ def extract(
     if csv is not None:
         names, texts = read_texts(csv, text_column, id_column)
     else:
-        names, texts = ["1"], [text]
+        names, texts = ["1"], [read_stdin() if text == "-" else text]
     extractor = Extractor()
     for name, ad, hits in zip(names, texts, extractor.extract_many(texts)):
         if as_json:

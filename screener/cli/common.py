@@ -5,6 +5,8 @@ Light on purpose: ``screener --help`` imports it, so heavy libraries are importe
 
 from __future__ import annotations
 
+import sys
+
 from enum import Enum
 from pathlib import Path
 from typing import NoReturn, Optional
@@ -43,3 +45,12 @@ def read_texts(csv: Path, text_column: str, id_column: Optional[str]) -> tuple[l
         fail(str(error))
     names = frame[id_column].tolist() if id_column else [str(n) for n in range(1, len(frame) + 1)]
     return names, frame[text_column].tolist()
+
+
+def read_stdin() -> str:
+    """Standard input as UTF-8 text; exit 2 when it is not UTF-8."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        fail(f"standard input is not valid UTF-8 (byte {error.start}); convert it first, e.g. iconv -f latin1 -t utf-8")

@@ -87,6 +87,7 @@ def _evaluated(model: Path, data: Path, text_column: str, label_column: str, nam
 
 def compare(
     models: list[Path] = typer.Option(..., "--models", help="Two or more model bundle folders (repeat --models, or list them after it)."),
+    more_models: Optional[list[Path]] = typer.Argument(None, metavar="[MODEL]...", help="More model bundle folders, listed after --models A."),
     data: Path = typer.Option(..., "--data", help="Labelled CSV (text, label; ad_type, difficulty optional)."),
     out: Path = typer.Option(..., "--out", help="Folder to write comparison.json, report.html and the plots into."),
     text_column: str = typer.Option("text", "--text-column", help="The column holding the ad text."),
@@ -97,6 +98,7 @@ def compare(
     """Compare models on the same ads: figures side by side, paired bootstrap intervals of ROC-AUC differences."""
     from screener.report import paired_bootstrap_auc, write_report
 
+    models = [*models, *(more_models or [])]
     if len(models) < 2:
         fail("--models needs at least two bundle folders")
     names = [folder.name for folder in models]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from screener.cli.common import Engine, Profile, TableFormat, fail, read_texts
+from screener.cli.common import Engine, Profile, TableFormat, fail, read_stdin, read_texts
 from screener.cli.link import ContactMode
 
 __all__ = ["screen", "score"]
@@ -42,7 +41,7 @@ def screen(
             typer.echo(f"{str(name)[:8]:<8} {result.risk:5.2f} {flag:<4} {result.level:<6} {result.ad_type:<8} {elements:<18} {summary}")
         return
     if text == "-":
-        text = sys.stdin.read()
+        text = read_stdin()
     result = screener.screen(text)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
