@@ -18,8 +18,10 @@ def indicators(
     as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON lines instead of a table."),
     check: bool = typer.Option(False, "--check", help="Run every example of the catalogue; exit 2 if any fails."),
     catalogue: Optional[Path] = typer.Option(None, "--catalogue", help="A catalogue folder of *.yaml files (default: the shipped one)."),
+    stats: Optional[list[Path]] = typer.Option(None, "--stats", help="Files of ads (repeat for several): print how many ads per 1,000 each indicator fires on, per file. Run it on real legitimate ads to find indicators that need narrowing."),
+    text_column: str = typer.Option("text", "--text-column", help="With --stats: the column holding the ad text."),
 ) -> None:
-    """List the indicator catalogue, or check that its examples hold."""
+    """List the indicator catalogue, check that its examples hold, or measure how often indicators fire."""
     from screener.evidence import Extractor
     from screener.indicators import load_catalogue
     from screener.legal import ELEMENTS
@@ -38,6 +40,9 @@ def indicators(
         typer.echo(f"{len(loaded)} indicators, {examples} examples, {len(failures)} failing (catalogue {loaded.version})")
         raise typer.Exit(2 if failures else 0)
     selected = [i for i in loaded if element is None or i.element == element.upper()]
+    if stats:
+        _print_firing_rates(Extractor(folder), selected, stats, text_column)
+        return
     for indicator in selected:
         if as_json:
             typer.echo(
@@ -94,3 +99,21 @@ def extract(
         for hit in hits:
             mark = "  (negated)" if hit.negated else ""
             typer.echo(f"    {hit.element:<8} {hit.indicator:<32} {hit.start:>5}-{hit.end:<5} {hit.text!r}{mark}")
+
+
+def _print_firing_rates(extractor, selected, files: list[Path], text_column: str) -> None:
+    """Per 1,000 ads of each file, how many have a non-negated hit of each selected indicator."""
+    from collections import Counter
+
+    rates = {}
+    for path in files:
+        _, texts = read_texts(path, text_column, None)
+        fired = Counter(ind for hits in extractor.extract_many(texts) for ind in {h.indicator for h in hits if not h.negated})
+        rates[path.name] = {i.id: 1000 * fired[i.id] / max(len(texts), 1) for i in selected}
+    names = list(rates)
+    typer.echo(f"{'indicator':<40} {'element':<8} {'strength':<8} " + " ".join(f"{n[:14]:>14}" for n in names))
+    for indicator in sorted(selected, key=lambda i: -max(rates[n][i.id] for n in names)):
+        if any(rates[n][indicator.id] for n in names):
+            cells = " ".join(f"{rates[n][indicator.id]:>14.1f}" for n in names)
+            typer.echo(f"{indicator.id:<40} {indicator.element:<8} {indicator.strength:<8} {cells}")
+    typer.echo("ads per 1,000 with a non-negated hit of the indicator", err=True)
