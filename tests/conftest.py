@@ -38,9 +38,11 @@ def screener():
 
 
 @pytest.fixture(scope="session")
-def default_bundle(screener):
+def default_bundle():
     """The shipped model bundle, loaded once."""
-    return screener.bundle
+    from screener import load_model
+
+    return load_model()
 
 
 @pytest.fixture(scope="session")
