@@ -230,7 +230,7 @@ def test_exit_codes_for_bad_usage(cli, ads_csv, tmp_path):
     # An internal error (exit 1) is in test_cli.py, next to the real-process exit codes.
     out = tmp_path / "out.csv"
     for args, message in (
-        (("--engine", "spark"), "not an engine"),
+        (("--engine", "spark"), "spark"),
         (("--scheduler", "tcp://x:1"), "needs --engine dask"),
         (("--workers", "0"), "--workers"),
     ):

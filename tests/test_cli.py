@@ -53,7 +53,7 @@ def test_indicators_check_passes_and_fails(cli, tmp_path):
         (("indicators", "--catalogue", "/no/such/folder"), "not a folder"),
         (("extract",), "give either one ad TEXT or --csv FILE"),
         (("extract", "--csv", "/no/such.csv"), "does not exist"),
-        (("score", "ads.csv", "-o", "out.csv", "--engine", "spark"), "not an engine"),
+        (("score", "ads.csv", "-o", "out.csv", "--engine", "spark"), "spark"),
         (("no-such-command",), "No such command"),
     ],
 )
