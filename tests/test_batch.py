@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from screener import Screener
 from screener.batch import score_file, score_frame
 from screener.rows import RESULT_COLUMNS
-from screener.cli import main
 from screener.errors import InputError
 from screener.evidence import MAX_TEXT_CHARS
 from screener.redact import redact
@@ -27,11 +23,6 @@ ADS = [
     "   ",
     "Family seeks a caring match for their daughter, a doctor working in Pune.",
 ]
-
-
-@pytest.fixture(scope="module")
-def screener():
-    return Screener()
 
 
 @pytest.fixture()
@@ -174,27 +165,11 @@ def test_redact(text, expected):
     assert redact(text) == expected
 
 
-@pytest.fixture()
-def cli(capsys, monkeypatch):
-    """Run the console script in this process: (exit code, stdout + stderr)."""
-
-    def run(*args: str) -> tuple[int, str]:
-        monkeypatch.setattr(sys, "argv", ["screener", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as done:
-            code = done.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out + captured.err
-
-    return run
-
-
 def test_cli_scores_and_prints_a_summary(cli, ads_csv, tmp_path):
     out = tmp_path / "out.csv"
-    code, output = cli("score", str(ads_csv), "-o", str(out), "--id-column", "id")
-    assert code == 0, output
+    result = cli("score", ads_csv, "-o", out, "--id-column", "id")
+    assert result.exit_code == 0, result.output
+    output = result.output
     assert f"{len(ADS)} rows" in output and "rows/s" in output
     assert "ads/s" not in output  # no progress bar when stderr is not a terminal
     assert len(read(out)) == len(ADS)
@@ -204,19 +179,19 @@ def test_cli_undecodable_input_names_the_byte_offset(cli, tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes("id,text\n1,ok\n2,caf\xe9 staff\n".encode("latin-1"))
     out = tmp_path / "out.csv"
-    code, output = cli("score", str(path), "-o", str(out))
-    assert code == 2
-    assert "offset 18" in output and "--encoding" in output
-    assert "Traceback" not in output and not out.exists()
+    result = cli("score", path, "-o", out)
+    assert result.exit_code == 2
+    assert "offset 18" in result.stderr and "--encoding" in result.stderr
+    assert "Traceback" not in result.output and not out.exists()
     assert list(tmp_path.iterdir()) == [path]
-    assert cli("score", str(path), "-o", str(out), "--encoding", "latin-1", "-q")[0] == 0
+    assert cli("score", path, "-o", out, "--encoding", "latin-1", "-q").exit_code == 0
     assert read(out)["text"].tolist() == ["ok", "café staff"]
 
 
 def test_cli_missing_text_column_names_wanted_and_available(cli, ads_csv, tmp_path):
-    code, output = cli("score", str(ads_csv), "-o", str(tmp_path / "o.csv"), "--text-column", "body")
-    assert code == 2
-    assert "'body'" in output and "id, text, note" in output
+    result = cli("score", ads_csv, "-o", tmp_path / "o.csv", "--text-column", "body")
+    assert result.exit_code == 2
+    assert "'body'" in result.stderr and "id, text, note" in result.stderr
 
 
 def test_cli_unwritable_output_fails_before_any_work(cli, ads_csv, tmp_path, monkeypatch):
@@ -226,8 +201,8 @@ def test_cli_unwritable_output_fails_before_any_work(cli, ads_csv, tmp_path, mon
         raise AssertionError("scored although the output cannot be written")
 
     monkeypatch.setattr(screener.batch, "score_texts", never)
-    code, output = cli("score", str(ads_csv), "-o", str(tmp_path / "missing" / "out.csv"))
-    assert code == 2 and "cannot write the output" in output
+    result = cli("score", ads_csv, "-o", tmp_path / "missing" / "out.csv")
+    assert result.exit_code == 2 and "cannot write the output" in result.stderr
 
 
 def test_a_failed_run_leaves_no_partial_file(ads_csv, tmp_path, monkeypatch):
@@ -251,32 +226,31 @@ def test_a_failed_run_leaves_no_partial_file(ads_csv, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_exit_codes_for_bad_usage_and_internal_errors(cli, ads_csv, tmp_path):
+def test_exit_codes_for_bad_usage(cli, ads_csv, tmp_path):
+    # An internal error (exit 1) is in test_cli.py, next to the real-process exit codes.
     out = tmp_path / "out.csv"
-    assert cli("score", str(ads_csv), "-o", str(out), "--engine", "spark")[0] == 2
-    assert cli("score", str(ads_csv), "-o", str(tmp_path / "out.xlsx"))[0] == 2
-    assert cli("score", str(tmp_path / "nope.csv"), "-o", str(out))[0] == 2
-    script = (
-        "import sys, screener.batch as b\n"
-        "def boom(*a, **k): raise RuntimeError('ad text must not leak')\n"
-        "b.score_file = boom\n"
-        "from screener.cli import main\n"
-        f"sys.argv = ['screener', 'score', {str(ads_csv)!r}, '-o', {str(out)!r}]\n"
-        "main()\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 1
-    assert "internal error: RuntimeError" in done.stderr and "leak" not in done.stderr
+    for args, message in (
+        (("--engine", "spark"), "spark"),
+        (("--scheduler", "tcp://x:1"), "needs --engine dask"),
+        (("--workers", "0"), "--workers"),
+    ):
+        result = cli("score", ads_csv, "-o", out, *args)
+        assert result.exit_code == 2 and message in result.stderr, (args, result.output)
+    assert cli("score", ads_csv, "-o", tmp_path / "out.xlsx").exit_code == 2
+    assert cli("score", tmp_path / "nope.csv", "-o", out).exit_code == 2
+    assert not out.exists()
 
 
 @pytest.mark.slow
 def test_two_workers_give_the_same_file_as_one(tmp_path):
-    texts = [ADS[i % len(ADS)] + f" ref {i}" if ADS[i % len(ADS)].strip() else "" for i in range(700)]
+    # Two chunks; the first is longer than one worker task (256 rows), so it is split.
+    texts = [ADS[i % len(ADS)] + f" ref {i}" if ADS[i % len(ADS)].strip() else "" for i in range(300)]
     source = tmp_path / "many.csv"
-    pd.DataFrame({"id": range(700), "text": texts}).to_csv(source, index=False)
+    pd.DataFrame({"id": range(300), "text": texts}).to_csv(source, index=False)
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    score_file(source, one, chunksize=300)
-    score_file(source, two, chunksize=300, workers=2)
+    score_file(source, one, chunksize=260)
+    summary = score_file(source, two, chunksize=260, workers=2)
+    assert summary.rows == 300
     assert one.read_bytes() == two.read_bytes()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,21 +10,18 @@ from hypothesis import strategies as st
 from screener import Extractor, IndicatorHit, extract
 from screener.evidence import MAX_TEXT_CHARS
 
-MINI = Extractor(str(Path(__file__).parent / "fixtures" / "catalogue"))
-
-
-def found(text: str, extractor: Extractor = MINI) -> dict[str, bool]:
+def found(text: str, extractor: Extractor) -> dict[str, bool]:
     """indicator id -> negated, for the hits of `text`."""
     return {h.indicator: h.negated for h in extractor.extract(text)}
 
 
-def test_mini_catalogue_examples_hold():
-    assert MINI.check_examples() == []
+def test_mini_catalogue_examples_hold(mini_extractor):
+    assert mini_extractor.check_examples() == []
 
 
-def test_hit_carries_legal_mapping_and_original_offsets():
+def test_hit_carries_legal_mapping_and_original_offsets(mini_extractor):
     text = "Club hostesses wanted. The agency will keep your passport."
-    hits = MINI.extract(text)
+    hits = mini_extractor.extract(text)
     assert [h.indicator for h in hits] == ["hostess", "passport_held"]
     hostess, passport = hits
     assert (hostess.element, hostess.sub_element) == ("PURPOSE", "sexual_exploitation")
@@ -35,9 +31,9 @@ def test_hit_carries_legal_mapping_and_original_offsets():
     assert passport.text == "keep your passport"
 
 
-def test_offsets_point_into_obfuscated_original():
+def test_offsets_point_into_obfuscated_original(mini_extractor):
     text = "Сlub h0stesses needed, call zero seven seven one two three four five six"
-    hits = {h.indicator: h for h in MINI.extract(text)}
+    hits = {h.indicator: h for h in mini_extractor.extract(text)}
     assert hits["hostess"].text == "Сlub h0stesses"
     assert hits["hidden_contact"].text == "zero seven seven one two three four five six"
 
@@ -59,8 +55,8 @@ def test_offsets_point_into_obfuscated_original():
         ("Registration fees waived for all.", "fees"),
     ],
 )
-def test_negated_and_warning_mentions_are_marked(text, indicator):
-    assert found(text).get(indicator) is True
+def test_negated_and_warning_mentions_are_marked(mini_extractor, text, indicator):
+    assert found(text, mini_extractor).get(indicator) is True
 
 
 @pytest.mark.parametrize(
@@ -75,13 +71,13 @@ def test_negated_and_warning_mentions_are_marked(text, indicator):
         ("Registration fee at no extra cost to the employer.", "fees"),
     ],
 )
-def test_negation_does_not_leak_across_clauses(text, indicator):
-    assert found(text).get(indicator) is False
+def test_negation_does_not_leak_across_clauses(mini_extractor, text, indicator):
+    assert found(text, mini_extractor).get(indicator) is False
 
 
-def test_literal_numbers_in_patterns_match_only_themselves():
-    assert "minors" in found("girls 16-17 and 15-17 welcome")
-    assert "minors" not in found("girls 16-18 welcome")
+def test_literal_numbers_in_patterns_match_only_themselves(mini_extractor):
+    assert "minors" in found("girls 16-17 and 15-17 welcome", mini_extractor)
+    assert "minors" not in found("girls 16-18 welcome", mini_extractor)
 
 
 def test_a_decimal_is_not_the_number_its_digits_spell():
@@ -89,44 +85,44 @@ def test_a_decimal_is_not_the_number_its_digits_spell():
     assert "excessive_working_hours" not in {h.indicator for h in extract("Shifts: 7.5 hours per week.")}
 
 
-def test_amount_placeholder_matches_any_amount_and_currency():
-    assert "pay_per_week" in found("Earn 4.500 EUR per week")
-    assert "pay_per_week" in found("earn £2,000 a week")
-    assert "pay_per_week" not in found("earn 80 usd a week")
+def test_amount_placeholder_matches_any_amount_and_currency(mini_extractor):
+    assert "pay_per_week" in found("Earn 4.500 EUR per week", mini_extractor)
+    assert "pay_per_week" in found("earn £2,000 a week", mini_extractor)
+    assert "pay_per_week" not in found("earn 80 usd a week", mini_extractor)
 
 
-def test_near_rule_hits_span_both_parts_within_the_window():
-    hit = next(h for h in MINI.extract("We offer ladies to entertain our guests.") if h.indicator == "girls_for_clients")
+def test_near_rule_hits_span_both_parts_within_the_window(mini_extractor):
+    hit = next(h for h in mini_extractor.extract("We offer ladies to entertain our guests.") if h.indicator == "girls_for_clients")
     assert hit.text == "ladies to entertain our guests"
-    assert "girls_for_clients" not in found("ladies: please read this long notice before you meet the guests")
-    assert found("ladies will never meet guests") == {"girls_for_clients": True}  # a negation between the sides
+    assert "girls_for_clients" not in found("ladies: please read this long notice before you meet the guests", mini_extractor)
+    assert found("ladies will never meet guests", mini_extractor) == {"girls_for_clients": True}  # a negation between the sides
 
 
-def test_near_rule_sides_stay_in_one_sentence():
-    assert "girls_for_clients" not in found("Ladies only. Guests pay at the door")
-    assert "girls_for_clients" not in found("ladies\nguests")
-    assert "girls_for_clients" in found("Ladies? Guests are waiting")  # a question leads into the pitch
+def test_near_rule_sides_stay_in_one_sentence(mini_extractor):
+    assert "girls_for_clients" not in found("Ladies only. Guests pay at the door", mini_extractor)
+    assert "girls_for_clients" not in found("ladies\nguests", mini_extractor)
+    assert "girls_for_clients" in found("Ladies? Guests are waiting", mini_extractor)  # a question leads into the pitch
 
 
-def test_same_indicator_hits_do_not_overlap():
-    hits = [h for h in MINI.extract("we pay your ticket, free flight, free travel") if h.indicator == "ticket_paid"]
+def test_same_indicator_hits_do_not_overlap(mini_extractor):
+    hits = [h for h in mini_extractor.extract("we pay your ticket, free flight, free travel") if h.indicator == "ticket_paid"]
     assert len(hits) == 3
     assert all(a.end <= b.start for a, b in zip(hits, hits[1:]))
 
 
-def test_batch_equals_one_by_one():
+def test_batch_equals_one_by_one(mini_extractor):
     texts = ["Club hostess wanted", "", "We pay your ticket. No fees.", "ok"]
-    assert list(MINI.extract_many(texts)) == [MINI.extract(t) for t in texts]
+    assert list(mini_extractor.extract_many(texts)) == [mini_extractor.extract(t) for t in texts]
 
 
-def test_empty_text_has_no_hits():
-    assert MINI.extract("") == () and MINI.extract("   \n ") == ()
+def test_empty_text_has_no_hits(mini_extractor):
+    assert mini_extractor.extract("") == () and mini_extractor.extract("   \n ") == ()
 
 
-def test_long_text_is_cut_at_the_limit():
+def test_long_text_is_cut_at_the_limit(mini_extractor):
     text = "x " * (MAX_TEXT_CHARS // 2) + "club hostess"
-    assert MINI.extract(text) == ()
-    assert len(MINI.doc(text)._.normalized.original) == MAX_TEXT_CHARS
+    assert mini_extractor.extract(text) == ()
+    assert len(mini_extractor.doc(text)._.normalized.original) == MAX_TEXT_CHARS
 
 
 @pytest.mark.parametrize("bad", [None, 3, b"bytes", ["list"]])
@@ -135,25 +131,25 @@ def test_non_string_raises_type_error(bad):
         extract(bad)
 
 
-def test_hit_round_trips_through_dict():
-    hit = MINI.extract("bar hostess wanted")[0]
+def test_hit_round_trips_through_dict(mini_extractor):
+    hit = mini_extractor.extract("bar hostess wanted")[0]
     assert IndicatorHit.from_dict(hit.to_dict()) == hit
     assert isinstance(hit.to_dict()["ilo"], list)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=400))
-def test_extract_never_raises_and_spans_are_valid(text):
-    for hit in MINI.extract(text):
+def test_extract_never_raises_and_spans_are_valid(mini_extractor, text):
+    for hit in mini_extractor.extract(text):
         assert 0 <= hit.start < hit.end <= len(text)
         assert text[hit.start : hit.end] == hit.text
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(["club h0stess", "we pay your ticket", "no fees", "Р", "\u200b", "zero seven seven one two three four", "✈️", ",", "."]), max_size=20))
-def test_hits_on_disguised_mixtures_are_valid_and_deterministic(parts):
+def test_hits_on_disguised_mixtures_are_valid_and_deterministic(mini_extractor, parts):
     text = " ".join(parts)
-    first = MINI.extract(text)
-    assert first == MINI.extract(text)
+    first = mini_extractor.extract(text)
+    assert first == mini_extractor.extract(text)
     for hit in first:
         assert text[hit.start : hit.end] == hit.text and hit.start < hit.end

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import random
 import statistics
+from types import SimpleNamespace
 
 import pytest
 
-from screener import Screener
-from screener.cli import main
 from screener.fairness import SATURATED, fairness_report, identity_variants, swap_gender
 from screener.robustness import TRANSFORMS, robustness_report
 from screener.screening import DEFAULT_MODEL
@@ -31,11 +30,6 @@ VALUES = {
     "name": ["Maria", "Aisha", "Priya", "Folake"],
     "ethnicity": ["Asian", "African", "Latina", "Slavic"],
 }
-
-
-@pytest.fixture(scope="module")
-def screener():
-    return Screener()
 
 
 def fill(template: str, rng: random.Random) -> str:
@@ -82,44 +76,73 @@ def test_a_coercive_clause_raises_the_score(screener, clause):
     assert raised >= 0.95 * len(TEMPLATES)
 
 
-def test_fairness_report_figures(screener):
-    rng = random.Random(5)
+class StubScreener:
+    """A stand-in model whose answers are known, to check what the reports make of them."""
+
+    profile = "balanced"
+
+    def __init__(self, risk, logit=lambda text: 0.0, flagged=lambda text: False):
+        self._risk, self._logit, self._flagged = risk, logit, flagged
+
+    def screen(self, text, *, profile=None):
+        return SimpleNamespace(risk=self._risk(text), flagged=self._flagged(text), score_breakdown=SimpleNamespace(logit=self._logit(text)))
+
+
+def test_fairness_report_attributes_each_shift_to_its_swap_and_clause():
+    # Risk moves only with the city named, the logit only with "passport": the report must find
+    # the shift under city swaps alone, and the rise under passport clauses alone.
+    stub = StubScreener(risk=lambda t: 0.8 if "warsaw" in t.lower() else 0.2, logit=lambda t: float(t.lower().count("passport")))
+    texts = ["Polish cook wanted in Warsaw, weekly pay.", "   ", "Polish girls wanted for hostess work in Warsaw."]
+    report = fairness_report(stub, texts, [0, 0, 1], seed=1, per_category=1)
+    invariance = report["invariance"]
+    assert invariance["by_category"]["city"] == {"n": 2, "median": pytest.approx(0.6), "p95": pytest.approx(0.6), "max": pytest.approx(0.6)}
+    assert {"nationality", "gender"} <= set(invariance["by_category"])
+    assert all(row["max"] == 0.0 for category, row in invariance["by_category"].items() if category != "city")
+    assert invariance["overall"]["n"] == sum(len(identity_variants(t, random.Random(0), 1)) for t in texts if t.strip())
+    assert invariance["by_label"]["benign"]["max"] == invariance["by_label"]["risky"]["max"] == pytest.approx(0.6)
+    direction = report["direction"]
+    assert len(direction["by_clause"]) >= 3 and direction["overall"]["n"] == 2 * len(direction["by_clause"])  # the blank ad is skipped
+    assert {c: v for c, v in direction["by_clause"].items()} == {c: float("passport" in c.lower()) for c in direction["by_clause"]}
+    share = statistics.mean("passport" in c.lower() for c in direction["by_clause"])
+    assert 0 < share < 1 and direction["overall"]["raised"] == pytest.approx(share) == direction["overall"]["logit_raised"]
+    saturated = fairness_report(StubScreener(risk=lambda t: SATURATED), texts[:1], seed=1)
+    assert saturated["direction"]["overall"] == {"n": len(direction["by_clause"]), "raised": 1.0, "logit_raised": 0.0}
+
+
+def test_robustness_report_measures_each_disguise():
+    # A stand-in that flags only plain-ASCII text: disguises that bring in other characters must
+    # show a full recall drop and a full false-positive fall; ASCII-only disguises no change.
+    stub = StubScreener(risk=lambda t: 0.5, flagged=str.isascii)
+    rng = random.Random(9)
     texts = [fill(t, rng) for t, _ in TEMPLATES]
     labels = [y for _, y in TEMPLATES]
-    report = fairness_report(screener, texts, labels, seed=1, per_category=1)
-    overall = report["invariance"]["overall"]
-    assert overall["n"] == sum(report["invariance"]["by_category"][c]["n"] for c in report["invariance"]["by_category"])
-    assert 0 <= overall["median"] <= overall["p95"] <= overall["max"]
-    assert set(report["invariance"]["by_label"]) == {"benign", "risky"}
-    assert report["direction"]["overall"]["n"] == len(texts) * len(report["direction"]["by_clause"])
-    assert 0 <= report["direction"]["overall"]["raised"] <= 1
+    report = robustness_report(stub, texts, labels, seed=2)
+    assert set(report["transforms"]) == set(TRANSFORMS) and (report["n_risky"], report["n_benign"]) == (3, 4)
+    assert report["clean"] == {"recall": 1.0, "false_positive_rate": 1.0}
+    for name in ("look_alikes", "zero_width", "all"):
+        assert report["transforms"][name] == {"recall": 0.0, "recall_drop": 1.0, "false_positive_rate": 0.0, "fpr_rise": -1.0}, name
+    for name in ("leetspeak", "spacing", "number_words", "case", "typos"):
+        assert report["transforms"][name] == {"recall": 1.0, "recall_drop": 0.0, "false_positive_rate": 1.0, "fpr_rise": 0.0}, name
 
 
-def test_robustness_report_measures_each_disguise(screener):
+def test_robustness_report_with_the_model_is_seeded(screener):
     rng = random.Random(9)
     texts = [fill(t, rng) for t, _ in TEMPLATES]
     labels = [y for _, y in TEMPLATES]
     report = robustness_report(screener, texts, labels, seed=2)
-    assert set(report["transforms"]) == set(TRANSFORMS) and "all" in TRANSFORMS
-    clean = report["clean"]
-    assert clean["recall"] == sum(screener.screen(t).flagged for t, y in zip(texts, labels) if y) / 3
-    for row in report["transforms"].values():
-        assert row["recall_drop"] == pytest.approx(clean["recall"] - row["recall"])
-        assert row["fpr_rise"] == pytest.approx(row["false_positive_rate"] - clean["false_positive_rate"])
-    assert robustness_report(screener, texts, labels, seed=2) == report  # seeded: reproducible
+    assert report["clean"]["recall"] == sum(screener.screen(t).flagged for t, y in zip(texts, labels) if y) / 3
+    assert robustness_report(screener, texts, labels, seed=2) == report
 
 
-def test_cli_writes_the_reports(tmp_path, monkeypatch, capsys):
+def test_cli_writes_the_reports(cli, tmp_path):
     import pandas as pd
 
     rng = random.Random(4)
     data = tmp_path / "ads.csv"
     pd.DataFrame({"text": [fill(t, rng) for t, _ in TEMPLATES], "label": [y for _, y in TEMPLATES]}).to_csv(data, index=False)
     for command in ("robustness", "fairness"):
-        monkeypatch.setattr("sys.argv", ["screener", command, "--data", str(data), "--out", str(tmp_path / command), "--model", str(DEFAULT_MODEL)])
-        with pytest.raises(SystemExit) as done:
-            main()
-        assert done.value.code in (0, None), capsys.readouterr().err
+        done = cli(command, "--data", data, "--out", tmp_path / command, "--model", DEFAULT_MODEL)
+        assert done.exit_code == 0, done.output
         report = json.loads((tmp_path / command / f"{command}.json").read_text())
         assert report["seed"] == 0
         assert (tmp_path / command / f"{command}.md").read_text().startswith("# ")

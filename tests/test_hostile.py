@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screener import MAX_TEXT_CHARS, Screener, extract
+from screener import MAX_TEXT_CHARS, extract
 
 # Any code point but lone surrogates (which a Python str from decoded input cannot hold).
 ANY_CHARACTER = st.characters(blacklist_categories=("Cs",))
@@ -27,11 +27,6 @@ HOSTILE_PIECES = [
     "\r\n\t \u2028\u2029",
 ]
 HOSTILE = st.lists(st.one_of(st.text(ANY_CHARACTER, max_size=60), st.sampled_from(HOSTILE_PIECES)), max_size=40).map("".join)
-
-
-@pytest.fixture(scope="module")
-def screener():
-    return Screener()
 
 
 def assert_valid(text: str, result) -> None:

@@ -15,35 +15,32 @@ from sklearn.utils.estimator_checks import (
     check_no_attributes_set_in_init,
     check_parameters_default_constructible,
     check_set_params,
+    parametrize_with_checks,
 )
 
-from screener import MAX_TEXT_CHARS, Screener, ScreeningResult
+from conftest import MINI_CATALOGUE, TINY_TRAINING
+from screener import MAX_TEXT_CHARS, ScreeningResult, load_catalogue
 from screener.bundle import BundleError, load_bundle
-from screener.corpus import write_corpus
 from screener.features import IndicatorFeatures, LexicalTerms
 from screener.explain import explain
 from screener.features import ParsedAd
-from screener.model import ParseAds, make_pipeline
+from screener.model import EvidenceDropoutClassifier, ParseAds, make_pipeline
 from screener.scorer import _OTHER_BELOW, Scored, ScreeningModel
 from screener.results import ModelInfo
 from screener.training import train_bundle
 
-BANKS = str(Path(__file__).parent / "fixtures" / "banks")
 RISKY = "Escort girls wanted now, our driver will meet you at the airport. Don't tell your family, contact only on whatsapp."
 
 
 @pytest.fixture(scope="module")
-def bundle_dir(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    write_corpus(corpus, n=400, seed=3, banks=BANKS, version=1)
-    out = tmp_path_factory.mktemp("model")
-    train_bundle(corpus / "train.csv", out, dev=corpus / "dev.csv", seed=5, name="test-model", version="0.1")
-    return out
+def bundle_dir(tiny_bundle):
+    return tiny_bundle
 
 
 @pytest.fixture(scope="module")
-def screener(bundle_dir):
-    return Screener(bundle_dir)
+def screener(tiny_screener):
+    """The tiny bundle's screener (conftest.py), under the name these tests read best with."""
+    return tiny_screener
 
 
 def test_hand_computed_ad_type_matches_the_type_head(screener):
@@ -158,24 +155,67 @@ def test_batch_equals_one_by_one(screener):
     assert screener.screen_batch(texts) == [screener.screen(t) for t in texts]
 
 
-def test_same_data_and_seed_give_the_same_model(bundle_dir, tmp_path):
+def test_same_data_and_seed_give_the_same_model(bundle_dir, tiny_corpus, tmp_path):
+    # The corpus generator's determinism is test_corpus's; this retrains on the same files.
     manifest = json.loads((bundle_dir / "manifest.json").read_text())
-    corpus = tmp_path / "corpus"
-    write_corpus(corpus, n=400, seed=3, banks=BANKS, version=1)
-    again = train_bundle(corpus / "train.csv", tmp_path / "model", dev=corpus / "dev.csv", seed=5, name="test-model", version="0.1")
-    first = load_bundle(bundle_dir).model
-    second = load_bundle(tmp_path / "model").model
-    assert np.array_equal(first._coef, second._coef) and again["thresholds"] == manifest["thresholds"]
+    again = train_bundle(tiny_corpus / "train.csv", tmp_path / "model", dev=tiny_corpus / "dev.csv", **TINY_TRAINING)
+    assert again["thresholds"] == manifest["thresholds"] and again["metrics"] == manifest["metrics"]
+    first, second = load_bundle(bundle_dir).model.to_arrays()[0], load_bundle(tmp_path / "model").model.to_arrays()[0]
+    assert first.keys() == second.keys() and all(np.array_equal(first[k], second[k]) for k in first)
 
 
-def test_pipeline_clones_and_the_model_round_trips_through_arrays(screener):
-    assert clone(make_pipeline()).get_params()["parse__catalogue"] == ""
+def test_the_pipeline_is_built_for_the_catalogue_it_is_given():
+    mini = load_catalogue(MINI_CATALOGUE)
+    pipeline = clone(make_pipeline(MINI_CATALOGUE, seed=4))
+    params = pipeline.get_params()
+    assert params["parse__catalogue"] == MINI_CATALOGUE
+    assert list(params["features__indicators__indicators"]) == [i.id for i in mini]
+    assert list(params["features__indicators__child_indicators"]) == [i.id for i in mini if i.child]
+    evidence = clone(params["features__indicators"]).fit([])
+    assert params["classifier__estimator__n_evidence"] == len(evidence.feature_names_) > 2 * len(mini)
+    assert params["classifier__estimator__random_state"] == 4 and params["classifier__cv"].random_state == 4
+
+
+def test_the_model_round_trips_through_arrays(screener):
     model = screener.bundle.model
     arrays, settings = model.to_arrays()
     assert all(array.dtype != object for array in arrays.values())
     again = ScreeningModel.from_arrays(arrays, json.loads(json.dumps(settings)))
     assert again.predict_risk([RISKY, "hello"]).tolist() == model.predict_risk([RISKY, "hello"]).tolist()
     assert again.score(again.parse(RISKY)) == model.score(model.parse(RISKY))
+
+
+#: Checks of scikit-learn's suite that EvidenceDropoutClassifier fails, and why. Each is a gap in
+#: `screener/model.py` to close (then delete its line here: the xfail is strict, so a fixed check
+#: fails until it is removed from this list).
+DROPOUT_CLASSIFIER_GAPS = {
+    "check_estimators_unfitted": "predict() reads classes_ before check_is_fitted, so an unfitted model raises AttributeError, not NotFittedError",
+    "check_n_features_in_after_fitting": "fit/predict do not validate_data, so a different number of columns is not refused",
+    "check_estimators_nan_inf": "predict does not validate its input, so NaN and inf pass",
+    "check_fit2d_predict1d": "predict does not validate its input, so a 1-D X is not refused",
+    "check_requires_y_none": "fit does not validate y, so y=None fails with a numpy error instead of a clear ValueError",
+    "check_estimator_sparse_tag": "it takes sparse input (its features are sparse) but does not declare input_tags.sparse=True",
+    "check_estimator_sparse_array": "it takes sparse input but does not declare input_tags.sparse=True",
+    "check_estimator_sparse_matrix": "it takes sparse input but does not declare input_tags.sparse=True",
+    "check_classifiers_classes": "binary only (one row of coefficients) but does not declare classifier_tags.multi_class=False",
+    "check_classifiers_train": "binary only: the multiclass variants of this check fail (classifier_tags.multi_class=False would skip them)",
+}
+
+
+def _expected_failures(estimator) -> dict[str, str]:
+    return DROPOUT_CLASSIFIER_GAPS if isinstance(estimator, EvidenceDropoutClassifier) else {}
+
+
+# n_evidence=2: the checks' data then has evidence columns to drop out (with 0 nothing is dropped).
+# The text transformers take strings or parsed ads, not 2-D arrays (their tags say so), so the
+# suite runs only the checks that need no data for them; the named checks below add the rest.
+@parametrize_with_checks(
+    [EvidenceDropoutClassifier(n_evidence=2), ParseAds(), IndicatorFeatures(), LexicalTerms()],
+    expected_failed_checks=_expected_failures,
+    xfail_strict=True,
+)
+def test_estimators_pass_scikit_learns_checks(estimator, check):
+    check(estimator)
 
 
 @pytest.mark.parametrize("estimator", [ParseAds(), IndicatorFeatures(), LexicalTerms()], ids=lambda e: type(e).__name__)
@@ -193,7 +233,16 @@ def test_unfitted_transformers_refuse_to_transform():
         LexicalTerms().transform([])
     with pytest.raises(NotFittedError):
         IndicatorFeatures().transform([])
-    assert make_pipeline().named_steps["classifier"].method == "sigmoid"
+
+
+def test_calibration_is_one_sigmoid_of_the_logit(screener):
+    # Platt scaling of one linear model (not isotonic, not an ensemble of folds): the log-odds of
+    # the risk are an increasing affine function of the model's logit.
+    model = screener.bundle.model
+    logits = np.array([-6.0, -1.5, 0.0, 0.7, 4.0])
+    log_odds = np.array([math.log(r / (1 - r)) for r in map(model.risk_of, logits)])
+    slope, intercept = np.polyfit(logits, log_odds, 1)
+    assert slope > 0 and np.allclose(slope * logits + intercept, log_odds, atol=1e-9)
 
 
 def test_bundle_verification(bundle_dir, tmp_path):
@@ -239,11 +288,8 @@ def test_profiles_follow_their_targets_on_dev():
         ("call zero seven seven one two three four five six", "phone_in_words"),
     ],
 )
-def test_obfuscation_undone_by_the_tokenizer_reaches_the_model(text, signal):
-    from screener.bundle import load_bundle
-    from screener.screening import DEFAULT_MODEL
-
-    model = load_bundle(DEFAULT_MODEL).model
+def test_obfuscation_undone_by_the_tokenizer_reaches_the_model(default_bundle, text, signal):
+    model = default_bundle.model
     ad = model.parse(text)
     assert dict(ad.signals).get(signal, 0) >= 1
     features = model._indicators.features(ad)

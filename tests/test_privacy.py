@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 import warnings
 
 import pandas as pd
@@ -71,16 +69,12 @@ def test_batch_errors_and_summaries_carry_no_ad_text(tmp_path, caplog, monkeypat
     assert all(SECRET not in r.getMessage() for r in caplog.records)
 
 
-def test_command_line_errors_carry_no_ad_text(tmp_path):
+def test_command_line_errors_carry_no_ad_text(cli, tmp_path):
     source = tmp_path / "ads.csv"
     pd.DataFrame({"body": ADS}).to_csv(source, index=False)
-    done = subprocess.run(
-        [sys.executable, "-c", "from screener.cli import main; main()", "score", str(source), "-o", str(tmp_path / "o.csv")],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 2 and "'text'" in done.stderr
-    assert SECRET not in done.stderr and SECRET not in done.stdout
+    done = cli("score", source, "-o", tmp_path / "o.csv")
+    assert done.exit_code == 2 and "'text'" in done.stderr
+    assert SECRET not in done.output
 
 
 def test_redaction_leaves_no_contact_detail():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 
 import numpy as np
 import pandas as pd
@@ -12,9 +11,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from screener import Screener  # noqa: E402
-from screener.cli import main  # noqa: E402
-from screener.report import Scored, errors, highlighted, paired_bootstrap_auc, write_report  # noqa: E402
+from screener.report import Scored, errors, highlighted, paired_bootstrap_auc  # noqa: E402
 from screener.screening import DEFAULT_MODEL  # noqa: E402
 
 ADS = pd.DataFrame(
@@ -35,8 +32,7 @@ ADS = pd.DataFrame(
 
 
 @pytest.fixture(scope="module")
-def scored():
-    screener = Screener()
+def scored(screener):
     results = screener.screen_batch(ADS["text"].tolist())
     return Scored("default", ADS, ADS["label"].astype(int).to_numpy(), results, screener.bundle.model.thresholds)
 
@@ -46,10 +42,12 @@ def test_paired_bootstrap_is_seeded_and_paired():
     y = rng.integers(0, 2, 300)
     good = y + rng.normal(0, 0.5, 300)
     poor = rng.normal(0, 1, 300)
-    better = paired_bootstrap_auc(y, poor, good, n=200, seed=3)
-    assert better == paired_bootstrap_auc(y, poor, good, n=200, seed=3)
+    better = paired_bootstrap_auc(y, poor, good, n=60, seed=3)
+    assert better == paired_bootstrap_auc(y, poor, good, n=60, seed=3)
+    assert better != paired_bootstrap_auc(y, poor, good, n=60, seed=4)
     assert 0 < better["low"] <= better["difference"] <= better["high"] and better["share_not_better"] == 0.0
-    same = paired_bootstrap_auc(y, good, good, n=200, seed=3)
+    assert better["n"] == 60
+    same = paired_bootstrap_auc(y, good, good, n=60, seed=3)
     assert same["difference"] == same["low"] == same["high"] == 0.0
 
 
@@ -70,31 +68,32 @@ def test_highlighting_escapes_text_and_marks_hits(scored):
     assert "&lt;b&gt;" in highlighted(ADS["text"][3], scored.results[3])
 
 
-def test_report_writes_plots_and_a_self_contained_page(scored, tmp_path):
-    page = write_report([scored], [{"roc_auc": 1.0, "pr_auc": 1.0, "brier": 0.1, "ece": 0.1, "profiles": {p: {"threshold": t} for p, t in scored.thresholds.items()}}], tmp_path)
+def test_evaluate_writes_metrics_plots_and_a_self_contained_page(cli, tmp_path):
+    data = tmp_path / "ads.csv"
+    ADS.to_csv(data, index=False)
+    done = cli("evaluate", "--model", DEFAULT_MODEL, "--data", data, "--out", tmp_path / "eval")
+    assert done.exit_code == 0, done.output
+    figures = json.loads((tmp_path / "eval" / "metrics.json").read_text())
+    assert figures["n"] == len(ADS) and figures["positives"] == 3 and 0 <= figures["roc_auc"] <= 1
+    assert f"ROC-AUC {figures['roc_auc']:.3f}" in done.stdout
     for stem in ("curves", "reliability", "confusion", "distributions", "firing"):
-        assert (tmp_path / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    text = page.read_text()
+        assert (tmp_path / "eval" / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = (tmp_path / "eval" / "report.html").read_text()
     assert text.count("data:image/png;base64,") == 5 and "never a verdict" in text
     assert "top false negatives" in text and "src=\"curves.png\"" not in text
 
 
-def test_evaluate_and_compare_commands(tmp_path, monkeypatch, capsys):
+def test_compare_gives_a_paired_interval_per_pair_of_models(cli, tmp_path):
     data = tmp_path / "ads.csv"
     ADS.to_csv(data, index=False)
     copy = tmp_path / "copy"
     shutil.copytree(DEFAULT_MODEL, copy)
-
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["screener", *args])
-        with pytest.raises(SystemExit) as done:
-            main()
-        assert done.value.code in (0, None), capsys.readouterr().err
-
-    run("evaluate", "--model", str(DEFAULT_MODEL), "--data", str(data), "--out", str(tmp_path / "eval"))
-    assert (tmp_path / "eval" / "report.html").exists() and (tmp_path / "eval" / "metrics.json").exists()
-    run("compare", "--models", str(DEFAULT_MODEL), "--models", str(copy), "--data", str(data), "--out", str(tmp_path / "cmp"), "--bootstrap", "200")
+    done = cli("compare", "--models", DEFAULT_MODEL, "--models", copy, "--data", data, "--out", tmp_path / "cmp", "--bootstrap", "100")
+    assert done.exit_code == 0, done.output
     summary = json.loads((tmp_path / "cmp" / "comparison.json").read_text())
     (pair, row), = summary["roc_auc_differences"].items()
+    assert pair == "copy - default" and row["n"] == 100
     assert row["difference"] == row["low"] == row["high"] == 0.0  # the same model twice
     assert len(summary["models"]) == 2 and (tmp_path / "cmp" / "curves.png").exists()
+    assert "ROC-AUC differences" in (tmp_path / "cmp" / "report.html").read_text()
+    assert cli("compare", "--models", DEFAULT_MODEL, "--data", data, "--out", tmp_path / "one").exit_code == 2

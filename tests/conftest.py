@@ -1,0 +1,135 @@
+"""Shared fixtures: what is costly to build is built once per test session.
+
+A spaCy pipeline takes seconds to build and a model bundle seconds to train, so the screener,
+the extractors and a tiny trained bundle are session-scoped. Tests must treat them as read-only
+(copy a bundle folder before changing it; make a fresh `Screener` before patching one).
+
+`cli` runs the console entry point (`screener.cli.main`) in this process with typer's
+`CliRunner`, so a command test costs no new interpreter, no imports and no pipeline build;
+`test_cli.py` keeps one real subprocess for exit codes and the installed console script.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+MINI_CATALOGUE = str(FIXTURES / "catalogue")
+BANKS = str(FIXTURES / "banks")
+EXAMPLE_ADS = ROOT / "corpora" / "examples" / "ads.csv"
+
+#: How the tiny bundle is made; `test_model` makes it again to show training is deterministic.
+TINY_CORPUS = {"n": 400, "seed": 3, "banks": BANKS, "version": 1}
+TINY_TRAINING = {"seed": 5, "name": "test-model", "version": "0.1"}
+
+
+@pytest.fixture(scope="session")
+def screener():
+    """A `Screener` with the shipped model (read-only: make your own to patch it)."""
+    from screener import Screener
+
+    return Screener()
+
+
+@pytest.fixture(scope="session")
+def default_bundle():
+    """The shipped model bundle, loaded once."""
+    from screener import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    """An `Extractor` of the shipped catalogue."""
+    from screener import Extractor
+
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def mini_extractor():
+    """An `Extractor` of the eight-indicator fixture catalogue (`fixtures/catalogue`)."""
+    from screener import Extractor
+
+    return Extractor(MINI_CATALOGUE)
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tmp_path_factory):
+    """A 400-ad corpus from the fixture banks (generator 1): train.csv, dev.csv, test.csv."""
+    from screener.corpus import write_corpus
+
+    folder = tmp_path_factory.mktemp("tiny-corpus")
+    write_corpus(folder, **TINY_CORPUS)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle(tiny_corpus, tmp_path_factory):
+    """A model bundle trained once on `tiny_corpus` (read-only: copy it before changing it)."""
+    from screener.training import train_bundle
+
+    folder = tmp_path_factory.mktemp("tiny-bundle")
+    train_bundle(tiny_corpus / "train.csv", folder, dev=tiny_corpus / "dev.csv", **TINY_TRAINING)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_screener(tiny_bundle):
+    """A `Screener` of the tiny bundle."""
+    from screener import Screener
+
+    return Screener(tiny_bundle)
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one command left: its exit code and what it printed."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: str) -> CliResult:
+    """Run `screener ARGS` through the console entry point, in this process.
+
+    `main` is called (not only the typer app) because it maps errors to exit codes: 2 for a
+    `ScreenerError`, 1 for an internal error. typer's `CliRunner` isolates the streams.
+    """
+    from typer.testing import CliRunner
+
+    from screener.cli import main
+
+    runner = CliRunner()
+    argv = sys.argv
+    with runner.isolation() as streams:
+        sys.argv = ["screener", *map(str, args)]
+        try:
+            main()
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        finally:
+            sys.argv = argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        out, err = streams[0].getvalue(), streams[1].getvalue()
+    return CliResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+@pytest.fixture()
+def cli():
+    """`cli("score", ...)` -> `CliResult`; see `run_cli`."""
+    return run_cli
