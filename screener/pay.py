@@ -361,12 +361,25 @@ def find_pay(text: str) -> tuple[PayMention, ...]:
     return tuple(mentions)
 
 
+#: Words that state a skill or qualification: high pay for a stated skill is not a lure (a
+#: consultant's salary is three times the average wage). Lures offer high pay for no stated skill.
+_STATED_SKILL = re.compile(
+    r"(?i:\b(?:qualified|qualifications?|degree|registered|registration|licensed|certified|certificate"
+    r"|consultants?|specialists?|surgeons?|physicians?|doctors?|engineers?|pharmacists?|lawyers?|solicitors?"
+    r"|years? (?:of )?(?:post-qualification |relevant |professional )?experience|experience (?:is )?(?:required|essential)"
+    r"|phd|mba|msc|mbbs|gmc|nmc|hcpc|frcs|mrcp|cct)\b)"
+)
+
+
 def high_pay(text: str) -> tuple[PayMention, ...]:
-    """The pay mentions of `text` at `HIGH_PAY_MULTIPLE` times their country's wage or more.
+    """The pay mentions of `text` at `HIGH_PAY_MULTIPLE` times their country's wage or more, in an
+    ad that states no skill or qualification (see `_STATED_SKILL`).
 
     An amount with no period counts only after a pay word and below `UNSTATED_CEILING`; none above
     `IMPLAUSIBLE_MULTIPLE` counts.
     """
+    if _STATED_SKILL.search(text):
+        return ()
     return tuple(
         m
         for m in find_pay(text)

@@ -246,3 +246,10 @@ def test_high_pay_needs_a_period_or_a_pay_word_and_a_plausible_amount():
         "Salary 9,000,000 VND per month.",  # about the average wage
     ):
         assert high_pay(ordinary) == (), ordinary
+
+
+def test_high_pay_for_a_stated_skill_is_not_a_lure_signal():
+    lure = "Office work in Leeds, no experience, salary £9,000 per month, free room."
+    assert high_pay(lure)
+    assert not high_pay("Consultant surgeon, GMC registration, salary £9,000 per month.")
+    assert not high_pay("Office work in Leeds, 5 years of experience, salary £9,000 per month.")
