@@ -9,7 +9,7 @@ import pytest
 from screener import pay
 from screener._data import load_yaml
 from screener.errors import CatalogueError
-from screener.pay import PERIOD_FACTORS, PayMention, describe, find_pay
+from screener.pay import PERIOD_FACTORS, PayMention, describe, find_pay, high_pay
 
 TABLE = load_yaml("pay_reference.yaml")
 
