@@ -7,15 +7,13 @@ from dataclasses import replace
 from screener.features import ParsedAd
 from screener.indicators import load_catalogue
 from screener.legal import legal_elements
-from screener.scorer import Scored
+from screener.scorer import ELEMENT_WORDING, Scored
 from screener.pay import HIGH_PAY_SIGNAL, describe, find_pay
 from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
 
 __all__ = ["explain", "ELEMENT_WORDING", "TOP_TERMS"]
 
 TOP_TERMS = 8
-#: A flagged ad shows an element without a catalogue hit when its element head is this sure.
-ELEMENT_WORDING = 0.5
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 
 
