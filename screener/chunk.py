@@ -108,12 +108,13 @@ class _Lexical:
         self.counts = counts[order].astype(np.float64)
         self.indptr = np.concatenate([[0], np.cumsum(np.bincount(row[self.first], minlength=n), dtype=np.int64)])
         values = (1.0 + np.log(self.counts)) * model._lexical.idf_[self.columns]
-        for i in range(n):  # L2 norm per row, with the same dot product as `LexicalTerms.weights_of_counts`
-            a, b = self.indptr[i], self.indptr[i + 1]
-            if b > a:
-                part = values[a:b].copy()
-                part /= np.sqrt(np.dot(part, part))
-                values[a:b] = part
+        bounds = self.indptr.tolist()
+        squares = np.ones(n)
+        for i in range(n):  # each row's squared norm, with the dot product of `LexicalTerms.weights_of_counts`
+            if bounds[i + 1] > bounds[i]:
+                part = values[bounds[i] : bounds[i + 1]]
+                squares[i] = np.dot(part, part)
+        values /= np.repeat(np.sqrt(squares), np.diff(self.indptr))
         self.values = values
         self.matrix = sp.csr_matrix((values, self.columns, self.indptr), shape=(n, width))
 

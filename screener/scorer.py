@@ -197,6 +197,10 @@ class ScreeningModel:
         """Parse one text with the model's catalogue."""
         return parser(self.catalogue)(text)
 
+    def parse_many(self, texts: Sequence[str]) -> list[ParsedAd]:
+        """Parse many texts with the model's catalogue, in order."""
+        return parser(self.catalogue).many(texts)
+
     def risk_of(self, logit: float) -> float:
         """The calibrated risk: a monotone (increasing) function of the logit."""
         z = self._a * logit + self._b
