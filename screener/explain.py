@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import heapq
+from functools import lru_cache
 
 from screener.features import ParsedAd
 from screener.indicators import load_catalogue
@@ -15,6 +16,12 @@ __all__ = ["explain", "ELEMENT_WORDING", "TOP_TERMS"]
 
 TOP_TERMS = 8
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
+
+
+@lru_cache(maxsize=4)
+def _child_indicators(catalogue: str) -> frozenset[str]:
+    """Ids of the catalogue's indicators that suggest a minor."""
+    return frozenset(i.id for i in load_catalogue(catalogue or None) if i.child)
 
 
 def _level(risk: float, thresholds: dict[str, float]) -> str:
@@ -35,7 +42,10 @@ def explain(
     warnings: tuple[str, ...] = (),
 ) -> ScreeningResult:
     """Assemble the result of one ad."""
-    hits = tuple(replace(h, contribution=c) for h, c in zip(ad.hits, scored.hit_contributions))
+    hits = tuple(
+        IndicatorHit(h.indicator, h.label, h.element, h.sub_element, h.ilo, h.start, h.end, h.text, h.negated, c, h.pattern)
+        for h, c in zip(ad.hits, scored.hit_contributions)
+    )
     flagged = scored.risk >= thresholds[profile]
     elements = {}
     for element in _ELEMENTS:
@@ -44,12 +54,12 @@ def explain(
         worded = flagged and not own and scored.element_probabilities.get(element, 0.0) >= ELEMENT_WORDING
         cues = tuple(" ".join(ad.text[s:e].split()) for s, e in scored.element_cues.get(element, ())) if worded else ()
         elements[element] = ElementFinding(bool(own) or worded, contribution, own, cues)
-    children = {i.id for i in load_catalogue(catalogue or None) if i.child}
+    children = _child_indicators(catalogue)
     child_branch = any(h.indicator in children and not h.negated for h in hits) and (
         elements["ACT"].present or elements["PURPOSE"].present
     )
-    ranked = sorted(scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
-    terms = tuple(TermContribution(term, value) for term, value in ranked[:TOP_TERMS] if value != 0.0)
+    ranked = heapq.nsmallest(TOP_TERMS, scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
+    terms = tuple(TermContribution(term, value) for term, value in ranked if value != 0.0)
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
