@@ -8,8 +8,8 @@ more timed one at a time. Medians over rounds are reported. Goals (issue 13): p5
 p99 <= 2 ms, load <= 1 s.
 
 Usage: ``python benchmarks/bench_latency.py [--ads 2000] [--rounds 3] [--before ../main] [--json out.json]``.
-The ads are the first of ``benchmarks/.cache/ads_15000.csv`` (see ``bench_batch.py``), else
-generated from the catalogue's examples.
+The ads are the first rows of a cached ``benchmarks/.cache/ads_*.csv`` (see ``bench_batch.py``),
+else generated from the catalogue's examples.
 """
 
 from __future__ import annotations
@@ -52,11 +52,11 @@ print(json.dumps({"load_s": load, "first_screen_s": first, "p50_ms": float(np.pe
 
 def sample(n: int) -> list[str]:
     """`n` ads: cached generated rows when there, else built from the catalogue's examples."""
-    cached = CACHE / "ads_15000.csv"
-    if cached.exists():
+    cached = sorted(CACHE.glob("ads_*.csv"))
+    if cached:
         import pandas as pd
 
-        return pd.read_csv(cached)["text"].dropna().astype(str).head(n).tolist()
+        return pd.read_csv(cached[0])["text"].dropna().astype(str).head(n).tolist()
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_extract import make_ads
 
