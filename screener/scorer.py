@@ -244,11 +244,12 @@ class ScreeningModel:
         columns = np.fromiter(weights, dtype=np.intp, count=len(weights))
         values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
         per_occurrence = dict(zip(weights, (self._coef[self._offset + columns] * values / [counts[c] for c in weights]).tolist()))
-        owners = self._term_owners(ad, located)
+        spans = [(h.start, h.end) for h in ad.hits]
         term_parts: dict[str, float] = {}
-        for (term, column, _, _), owner in zip(located, owners):
+        for term, column, start, end in located:
             contribution = per_occurrence[column]
-            if owner < 0:
+            owner = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None) if spans else None
+            if owner is None:
                 term_parts[term] = term_parts.get(term, 0.0) + contribution
             else:
                 hit_parts[owner] += contribution
@@ -283,16 +284,6 @@ class ScreeningModel:
         raising = self.element_heads[element].coef[0, columns] * values
         best = [int(columns[i]) for i in np.argsort(-raising, kind="stable")[:_CUES] if raising[i] > 0]
         return tuple(sorted(first[column] for column in best))
-
-    @staticmethod
-    def _term_owners(ad: ParsedAd, located: list) -> list[int]:
-        """For each located term, the first hit whose span holds it, or -1."""
-        if not ad.hits or not located:
-            return [-1] * len(located)
-        spans = np.array([(h.start, h.end) for h in ad.hits])
-        bounds = np.array([(start, end) for _, _, start, end in located])
-        inside = (spans[:, 0] <= bounds[:, :1]) & (bounds[:, 1:] <= spans[:, 1])
-        return np.where(inside.any(axis=1), inside.argmax(axis=1), -1).tolist()
 
     def _owners(self, ad: ParsedAd, name: str) -> list[int]:
         """The hits an indicator feature is credited to."""
