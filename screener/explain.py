@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from functools import lru_cache
 
 from screener.features import ParsedAd
@@ -58,8 +57,8 @@ def explain(
     child_branch = any(h.indicator in children and not h.negated for h in hits) and (
         elements["ACT"].present or elements["PURPOSE"].present
     )
-    ranked = heapq.nsmallest(TOP_TERMS, scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
-    terms = tuple(TermContribution(term, value) for term, value in ranked if value != 0.0)
+    ranked = sorted(scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
+    terms = tuple(TermContribution(term, value) for term, value in ranked[:TOP_TERMS] if value != 0.0)
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
