@@ -7,9 +7,12 @@ reported. Measured:
   + logistic regression, trained beforehand, loaded from disk) that reads the same CSV and writes
   one score per row, and their ratio (goal >= 0.75);
 - ``--workers 2`` against 1 (goal >= 1.7x);
-- peak RSS of ``screener score`` at 15,000 and at 60,000 rows (goal: growth <= 1.1x).
+- peak RSS of ``screener score`` at 15,000 and at 60,000 rows (goal: growth <= 1.1x);
+- with ``--before CHECKOUT``, ``screener score`` of another checkout of the code (run with its
+  folder on ``PYTHONPATH``) in the same rounds: its ads/s, ratio to the baseline, and whether
+  its output file is byte for byte the same.
 
-Usage: ``python benchmarks/bench_batch.py [--rows 60000] [--rounds 3] [--json out.json]``.
+Usage: ``python benchmarks/bench_batch.py [--rows 60000] [--rounds 3] [--before ../main] [--json out.json]``.
 The rows come from a corpus generated with another seed than the shipped one (cached in
 ``benchmarks/.cache``).
 """
@@ -71,10 +74,11 @@ def baseline_model() -> Path:
     return path
 
 
-def run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of a whole process."""
+def run(command: list[str], pythonpath: str | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of a whole process (with `pythonpath` first on its path)."""
+    env = dict(os.environ, PYTHONPATH=pythonpath or str(ROOT))
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=tempfile.gettempdir())
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
@@ -87,11 +91,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=60_000)
     parser.add_argument("--small", type=int, default=15_000, help="rows of the small run for the memory comparison")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another checkout whose `screener score` is timed in the same rounds")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    before = str(args.before.resolve()) if args.before else None
 
     large, small, model = rows(args.rows), rows(args.small), baseline_model()
     times: dict[str, list[float]] = {"baseline": [], "screener": [], "screener_2_workers": []}
+    if before:
+        times["screener_before"] = []
+    same_bytes = []
     rss: dict[str, list[int]] = {"small": [], "large": []}
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "out.csv"
@@ -101,6 +110,11 @@ def main() -> None:
             seconds, peak = run([*SCREENER, "score", str(large), "-o", str(out), "--quiet"])
             times["screener"].append(seconds)
             rss["large"].append(peak)
+            if before:
+                old = Path(scratch) / "before.csv"
+                seconds, _ = run([*SCREENER, "score", str(large), "-o", str(old), "--quiet"], before)
+                times["screener_before"].append(seconds)
+                same_bytes.append(old.read_bytes() == out.read_bytes())
             seconds, _ = run([*SCREENER, "score", str(large), "-o", str(out), "--quiet", "--workers", "2"])
             times["screener_2_workers"].append(seconds)
             _, peak = run([*SCREENER, "score", str(small), "-o", str(out), "--quiet"])
@@ -118,6 +132,13 @@ def main() -> None:
         "rss_growth": round(statistics.median(rss["large"]) / statistics.median(rss["small"]), 3),
         "cpus": os.cpu_count(),
     }
+    if before:
+        figures["before"] = {
+            "checkout": before,
+            "ratio_to_baseline": round(rate["screener_before"] / rate["baseline"], 3),
+            "speedup": round(rate["screener"] / rate["screener_before"], 3),
+            "identical_output_bytes": all(same_bytes),
+        }
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

@@ -35,7 +35,8 @@ from screener.rows import (
 )
 from screener.scorer import PROFILES
 from screener.screening import Screener, model_folder
-from screener.tables import AtomicOutput, TableReader, TableWriter, format_of
+from screener.table_output import AtomicOutput, TableWriter
+from screener.tables import TableReader, format_of
 
 __all__ = ["BatchSummary", "score_frame", "score_file"]
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from functools import lru_cache
 
 from screener.features import ParsedAd
 from screener.indicators import load_catalogue
 from screener.legal import legal_elements
-from screener.scorer import Scored
+from screener.scorer import ELEMENT_WORDING, Scored
 from screener.pay import HIGH_PAY_SIGNAL, describe, find_pay
 from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
 
 __all__ = ["explain", "ELEMENT_WORDING", "TOP_TERMS"]
 
 TOP_TERMS = 8
-#: A flagged ad shows an element without a catalogue hit when its element head is this sure.
-ELEMENT_WORDING = 0.5
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
+
+
+@lru_cache(maxsize=4)
+def _child_indicators(catalogue: str) -> frozenset[str]:
+    """Ids of the catalogue's indicators that suggest a minor."""
+    return frozenset(i.id for i in load_catalogue(catalogue or None) if i.child)
 
 
 def _level(risk: float, thresholds: dict[str, float]) -> str:
@@ -37,7 +41,10 @@ def explain(
     warnings: tuple[str, ...] = (),
 ) -> ScreeningResult:
     """Assemble the result of one ad."""
-    hits = tuple(replace(h, contribution=c) for h, c in zip(ad.hits, scored.hit_contributions))
+    hits = tuple(
+        IndicatorHit(h.indicator, h.label, h.element, h.sub_element, h.ilo, h.start, h.end, h.text, h.negated, c, h.pattern)
+        for h, c in zip(ad.hits, scored.hit_contributions)
+    )
     flagged = scored.risk >= thresholds[profile]
     elements = {}
     for element in _ELEMENTS:
@@ -46,7 +53,7 @@ def explain(
         worded = flagged and not own and scored.element_probabilities.get(element, 0.0) >= ELEMENT_WORDING
         cues = tuple(" ".join(ad.text[s:e].split()) for s, e in scored.element_cues.get(element, ())) if worded else ()
         elements[element] = ElementFinding(bool(own) or worded, contribution, own, cues)
-    children = {i.id for i in load_catalogue(catalogue or None) if i.child}
+    children = _child_indicators(catalogue)
     child_branch = any(h.indicator in children and not h.negated for h in hits) and (
         elements["ACT"].present or elements["PURPOSE"].present
     )

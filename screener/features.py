@@ -73,14 +73,15 @@ class Parser:
         identity = identity_words()
         strings = doc.vocab.strings
         unchanged = normalized.text == normalized.original
-        tokens, spans, lowers = [], [], []
         # Reading attribute arrays avoids building a Token object per token.
-        for lower, norm, punct, space, start, length in doc.to_array(_TOKEN_ATTRS).tolist():
-            if punct or space:
-                continue
-            lowers.append(strings[lower])
-            tokens.append(IDENTITY_TOKEN if lowers[-1] in identity else strings[norm])
-            spans.append((start, start + length) if unchanged else normalized.to_original(start, start + length))
+        rows = [row for row in doc.to_array(_TOKEN_ATTRS).tolist() if not (row[2] or row[3])]
+        lowers = [strings[row[0]] for row in rows]
+        tokens = [IDENTITY_TOKEN if lower in identity else strings[row[1]] for lower, row in zip(lowers, rows)]
+        if unchanged:
+            spans = [(row[4], row[4] + row[5]) for row in rows]
+        else:
+            to_original = normalized.to_original
+            spans = [to_original(row[4], row[4] + row[5]) for row in rows]
         signals = Counter(normalized.signals)
         signals.update(token_signals(lowers, tokens))
         return ParsedAd(

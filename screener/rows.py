@@ -32,7 +32,6 @@ __all__ = [
 
 #: The columns added after the input's own, in this order.
 RESULT_COLUMNS = ("risk", "flagged", "level", "ad_type", "act", "means", "purpose", "child_branch", "indicators", "evidence", "summary", "status", "error")
-_TASK_ROWS = 256  # rows per task sent to a worker process
 
 
 def blank_row(status: str, error: str | None) -> dict:
@@ -86,20 +85,35 @@ def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict
 
 def score_texts(screener: Screener, texts: Sequence, redact: bool = False, profile: str | None = None) -> list[dict]:
     """One output row (`RESULT_COLUMNS`) per text; a missing or blank text gets status ``empty``,
-    a failure status ``error`` with the exception's type (never the ad text)."""
-    rows = []
-    for text in texts:
+    a failure status ``error`` with the exception's type (never the ad text).
+
+    The readable texts are screened together (`Screener.screen_batch`); if that fails, one at a
+    time, so that one bad row costs only its own result.
+    """
+    rows: list[dict | None] = [None] * len(texts)
+    wanted: list[tuple[int, str]] = []
+    for i, text in enumerate(texts):
         if text is None or (isinstance(text, float) and math.isnan(text)) or not str(text).strip():
-            rows.append(blank_row("empty", None))
-            continue
-        text = text if isinstance(text, str) else str(text)
-        try:
-            rows.append(result_row(screener.screen(text, profile=profile), text, redact))
-        except ScreenerError as error:
-            rows.append(blank_row("error", str(error)))
-        except Exception as error:  # one bad row must not stop millions of others
-            rows.append(blank_row("error", f"internal error: {type(error).__name__}"))
-    return rows
+            rows[i] = blank_row("empty", None)
+        else:
+            wanted.append((i, text if isinstance(text, str) else str(text)))
+    try:
+        results = screener.screen_batch([text for _, text in wanted], profile=profile)
+    except Exception:
+        results = [_screened(screener, text, profile) for _, text in wanted]
+    for (i, text), result in zip(wanted, results):
+        rows[i] = result if isinstance(result, dict) else result_row(result, text, redact)
+    return rows  # type: ignore[return-value]
+
+
+def _screened(screener: Screener, text: str, profile: str | None) -> ScreeningResult | dict:
+    """The result of one text, or its error row."""
+    try:
+        return screener.screen(text, profile=profile)
+    except ScreenerError as error:
+        return blank_row("error", str(error))
+    except Exception as error:  # one bad row must not stop millions of others
+        return blank_row("error", f"internal error: {type(error).__name__}")
 
 
 def output_frame(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:

@@ -20,10 +20,12 @@ from screener.evidence import Extractor
 from screener.features import IndicatorFeatures, LexicalTerms, Parser, ParsedAd, term_occurrences
 from screener.results import PROFILES
 
-__all__ = ["PROFILES", "LinearHead", "ScreeningModel", "Scored", "parser"]
+__all__ = ["ELEMENT_WORDING", "PROFILES", "LinearHead", "ScreeningModel", "Scored", "parser"]
 
 _OTHER_BELOW = 0.4  # ad type "other" when no type of the three is this likely
 _CUES = 3  # words quoted for an element shown by wording alone
+#: A flagged ad shows an element without a catalogue hit when its element head is this sure.
+ELEMENT_WORDING = 0.5
 
 
 @lru_cache(maxsize=4)
@@ -44,6 +46,7 @@ class Scored:
     signals: float
     ad_type: str
     element_probabilities: dict[str, float] = field(default_factory=dict)
+    #: Spans of the words that suggest an element most, for elements at or above `ELEMENT_WORDING`.
     element_cues: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
 
@@ -194,13 +197,17 @@ class ScreeningModel:
         """Parse one text with the model's catalogue."""
         return parser(self.catalogue)(text)
 
+    def parse_many(self, texts: Sequence[str]) -> list[ParsedAd]:
+        """Parse many texts with the model's catalogue, in order."""
+        return parser(self.catalogue).many(texts)
+
     def risk_of(self, logit: float) -> float:
         """The calibrated risk: a monotone (increasing) function of the logit."""
         z = self._a * logit + self._b
         return 1.0 / (1.0 + math.exp(z)) if z > -700 else 1.0
 
-    def score(self, ad: ParsedAd) -> Scored:
-        """Score one parsed ad, with exact contributions (the same maths as `predict_risk`)."""
+    def evidence_parts(self, ad: ParsedAd) -> tuple[list[float], float, dict[int, float]]:
+        """(each hit's share of the evidence features, the signals' part, evidence column -> value)."""
         hit_parts = [0.0] * len(ad.hits)
         signals = 0.0
         index = self._indicators.index_
@@ -217,6 +224,14 @@ class ScreeningModel:
             owners = self._owners(ad, name)
             for owner in owners:
                 hit_parts[owner] += contribution / len(owners)
+        return hit_parts, signals, evidence
+
+    def score(self, ad: ParsedAd) -> Scored:
+        """Score one parsed ad, with exact contributions (the same maths as `predict_risk`).
+
+        `screener.chunk.score_chunk` computes the same for many ads at once.
+        """
+        hit_parts, signals, evidence = self.evidence_parts(ad)
         vocabulary = self._lexical.vocabulary_
         located = []
         counts: dict[int, int] = {}
@@ -239,6 +254,10 @@ class ScreeningModel:
             else:
                 hit_parts[owner] += contribution
         logit = self._intercept + sum(hit_parts) + sum(term_parts.values()) + signals
+        probabilities = {e: self._element_probability(e, columns, values) for e in self.element_heads}
+        first: dict[int, tuple[int, int]] = {}
+        for _, column, start, end in located:
+            first.setdefault(column, (start, end))
         return Scored(
             logit=logit,
             risk=self.risk_of(logit),
@@ -247,8 +266,8 @@ class ScreeningModel:
             term_contributions=term_parts,
             signals=signals,
             ad_type=self._ad_type(evidence, columns, values),
-            element_probabilities={e: self._element_probability(e, columns, values) for e in self.element_heads},
-            element_cues={e: self._element_cues(e, columns, values, located) for e in self.element_heads},
+            element_probabilities=probabilities,
+            element_cues={e: self.element_cues(e, columns, values, first) if p >= ELEMENT_WORDING else () for e, p in probabilities.items()},
         )
 
     def _element_probability(self, element: str, columns: np.ndarray, values: np.ndarray) -> float:
@@ -257,17 +276,14 @@ class ScreeningModel:
         logit = float(head.intercept[0] + head.coef[0, columns] @ values)
         return 1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0
 
-    def _element_cues(self, element: str, columns: np.ndarray, values: np.ndarray, located: list) -> tuple[tuple[int, int], ...]:
-        """Spans of the terms that raise the element head most (first occurrence each, at most 3)."""
+    def element_cues(self, element: str, columns: np.ndarray, values: np.ndarray, first: Mapping[int, tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """Spans of the terms that raise the element head most (at most 3), given the ad's weights
+        and the first span of each of its columns."""
         if not len(columns):
             return ()
         raising = self.element_heads[element].coef[0, columns] * values
         best = [int(columns[i]) for i in np.argsort(-raising, kind="stable")[:_CUES] if raising[i] > 0]
-        first: dict[int, tuple[int, int]] = {}
-        for _, column, start, end in located:
-            if column in best and column not in first:
-                first[column] = (start, end)
-        return tuple(sorted(first.values()))
+        return tuple(sorted(first[column] for column in best))
 
     def _owners(self, ad: ParsedAd, name: str) -> list[int]:
         """The hits an indicator feature is credited to."""

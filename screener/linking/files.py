@@ -17,7 +17,8 @@ import pandas as pd
 from screener.errors import InputError
 from screener.linking.clusters import THRESHOLD
 from screener.linking.links import CONTACT_MODES, ELEMENTS, Linker, Links, check_scored
-from screener.tables import AtomicOutput, TableReader, TableWriter, format_of
+from screener.table_output import AtomicOutput, TableWriter
+from screener.tables import TableReader, format_of
 
 __all__ = ["LinkSummary", "link_file", "score_and_link", "run_link"]
 

@@ -22,6 +22,9 @@ from screener.pipeline.tokenizer import THOUSANDS
 
 __all__ = ["IndicatorMatcher", "make_indicator_matcher"]
 
+_NO = object()  # a NORM a slot does not allow
+
+
 class IndicatorMatcher:
     """Finds catalogue indicators in a Doc (a SpanRuler-style component).
 
@@ -60,6 +63,12 @@ class IndicatorMatcher:
                         self._add(label, sequences, compiler, rule.source)
                     else:
                         self.followers[label] = _first_slot_index(sequences)
+        # a lead side's label -> (the other side's label, its first-slot index, window, reach back)
+        self.follower_of: dict[str, tuple[str, dict, int, int]] = {}
+        for label, index in self.followers.items():
+            indicator, number, side, window, _ = self.near[label]
+            reach = window + max(len(q) for sequences in index.values() for q in sequences)
+            self.follower_of[f"{indicator}~{number}~{1 - side}"] = (label, index, window, reach)
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.matcher.add("anchor", [[norm] for norm in self.by_anchor])
         # The two sides of a near rule must be in one sentence.
@@ -118,16 +127,23 @@ class IndicatorMatcher:
         if matches:
             ids = doc.to_array(NORM).tolist()
             length = len(ids)
+            sequences = self.sequences
             for _, position, _ in matches:
                 for second, by_norm in self.by_anchor[ids[position]].items():
                     if not second:
                         candidates = by_norm[0]
                     elif 0 <= position + second < length:
-                        candidates = by_norm.get(ids[position + second], ())
+                        candidates = by_norm.get(ids[position + second])
+                        if candidates is None:
+                            continue
                     else:
                         continue
-                    if candidates:
-                        self._verify(doc, ids, position, candidates, found)
+                    for number, anchor in candidates:
+                        start = position - anchor
+                        if start >= 0:
+                            label, slots, source = sequences[number]
+                            if self._fits(doc, ids, start, slots):
+                                found.setdefault(label, []).append((start, start + len(slots), source))
             if self.followers:
                 self._follow(doc, ids, found)
         return self._finish(doc, ids, found)
@@ -135,37 +151,29 @@ class IndicatorMatcher:
     def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> None:
         """Look for the commoner side of each near rule only within reach of its other side's matches."""
         for label in [label for label in found if label in self.near]:
-            indicator, number, side, window, _ = self.near[label]
-            other = f"{indicator}~{number}~{1 - side}"
-            index = self.followers.get(other)
-            if index is None:
+            follower = self.follower_of.get(label)
+            if follower is None:
                 continue
-            reach = window + max(len(q) for sequences in index.values() for q in sequences)
+            other, index, window, reach = follower
             positions = set()
             for start, end, _ in found[label]:
                 positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
-            for position in sorted(positions):
-                for slots in index.get(ids[position], ()):
-                    self._verify_at(doc, ids, position, other, slots, "", found)
+            for position in sorted(p for p in positions if ids[p] in index):
+                for slots in index[ids[position]]:
+                    if self._fits(doc, ids, position, slots):
+                        found.setdefault(other, []).append((position, position + len(slots), ""))
 
-    def _verify_at(self, doc: Doc, ids: list[int], start: int, label: str, slots, source: str, found) -> None:
-        end = start + len(slots)
-        if end > len(ids):
-            return
+    def _fits(self, doc: Doc, ids: list[int], start: int, slots) -> bool:
+        """Whether the token slots match the Doc from `start`."""
+        if start + len(slots) > len(ids):
+            return False
         for offset, slot in enumerate(slots):
-            allowed = slot.get(ids[start + offset], 0)
-            if allowed == 0:
-                return
+            allowed = slot.get(ids[start + offset], _NO)
+            if allowed is _NO:
+                return False
             if allowed is not None and self._literal_of(doc[start + offset].orth, doc.vocab.strings) not in allowed:
-                return
-        found.setdefault(label, []).append((start, end, source))
-
-    def _verify(self, doc: Doc, ids: list[int], position: int, candidates, found: dict[str, list[tuple[int, int, str]]]) -> None:
-        """Record the candidate sequences that match around the anchor at `position`."""
-        for number, anchor in candidates:
-            label, slots, source = self.sequences[number]
-            if position - anchor >= 0:
-                self._verify_at(doc, ids, position - anchor, label, slots, source, found)
+                return False
+        return True
 
     def _finish(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> Doc:
         """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
