@@ -167,11 +167,37 @@ def _fold_one(text: str, index: int, char: str, tables: _Tables, counts: Counter
     if unicodedata.combining(char):
         counts["combining"] += 1
         return ""
+    if unicodedata.category(char) == "So":  # other pictographs stand apart: a run of them is not one word
+        return f" {char} "
     composed = unicodedata.normalize("NFKC", char)
     plain = "".join(c for c in unicodedata.normalize("NFD", composed) if not unicodedata.combining(c))
     if composed != char and composed.isascii() and composed.isalnum():
         counts["styled_unicode"] += 1
     return "".join(tables.fold.get(c, c) for c in plain)
+
+
+#: Longest run of characters without a space that reaches the tokenizer in one piece: spaCy splits
+#: punctuation and symbols off a word's end one at a time, each time searching the whole word,
+#: so 20,000 "!" took 53 s. Longer runs get a space after every `MAX_RUN` characters.
+MAX_RUN = 200
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
+
+
+def _break_long_runs(text: str) -> tuple[str, tuple[tuple[int, int, int, int], ...]]:
+    if not _LONG_RUN.search(text):
+        return text, ()
+    pieces: list[str] = []
+    rewrites: list[tuple[int, int, int, int]] = []
+    position = 0
+    for match in _LONG_RUN.finditer(text):
+        for cut in range(match.start() + MAX_RUN, match.end(), MAX_RUN):
+            pieces.append(text[position:cut])
+            out = sum(map(len, pieces))
+            pieces.append(" ")
+            rewrites.append((out - 1, out + 1, cut - 1, cut))  # the last character of a piece, and a space
+            position = cut
+    pieces.append(text[position:])
+    return "".join(pieces), tuple(rewrites)
 
 
 def _beside_latin_letter(text: str, index: int) -> bool:
@@ -204,6 +230,7 @@ class Normalizer:
             raise TypeError(f"normalize() expects a str, got {type(text).__name__}")
         counts: Counter = Counter()
         folded, folds = (text, ()) if text.isascii() else _fold_characters(text, counts)
+        folded, breaks = _break_long_runs(folded)
         candidates = rewrite_candidates(folded, self.lexicon, self.words)
         if candidates:
             normalized, rewrites, events = apply_rewrites(folded, candidates, counts)
@@ -214,7 +241,7 @@ class Normalizer:
             text=normalized,
             signals=MappingProxyType(dict(counts)),
             events=events,
-            _stages=(folds, rewrites),
+            _stages=(folds, breaks, rewrites),
         )
 
 

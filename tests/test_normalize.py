@@ -171,3 +171,18 @@ def test_known_short_or_ambiguous_words_are_not_respelled(token):
 def test_only_a_unique_respelling_is_taken():
     assert respell_word("travl", frozenset({"travel", "tral"}), frozenset()) is None
     assert respell_word("travl", frozenset({"travel"}), frozenset()) == "travel"
+
+
+def test_long_runs_without_a_space_are_broken_for_the_tokenizer_and_map_back():
+    from screener.normalize import MAX_RUN
+
+    text = "Call now " + "!" * (3 * MAX_RUN + 7) + " free visa"
+    normalized = normalize(text)
+    assert max(len(word) for word in normalized.text.split()) <= MAX_RUN
+    start = normalized.text.index("free visa")
+    assert normalized.to_original(start, start + 9) == (text.index("free visa"), len(text))
+    assert normalized.to_original(0, len(normalized.text)) == (0, len(text))
+
+
+def test_unknown_pictographs_stand_apart():
+    assert normalize("jobs😀😀abroad").text.split() == ["jobs", "😀", "😀", "abroad"]
