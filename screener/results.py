@@ -180,6 +180,9 @@ class ScreeningResult:
         One or two sentences for a moderator.
     model : ModelInfo
     warnings : tuple of str
+    language : str
+        ISO 639 code of the ad's language ("en"; see `screener.language`). The model reads English
+        only: for another language the result says so in `warnings` and `summary`.
     """
 
     risk: float
@@ -194,6 +197,7 @@ class ScreeningResult:
     summary: str
     model: ModelInfo
     warnings: tuple[str, ...] = ()
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `from_dict` restores the result exactly."""
@@ -210,6 +214,7 @@ class ScreeningResult:
             "summary": self.summary,
             "model": self.model.to_dict(),
             "warnings": list(self.warnings),
+            "language": self.language,
         }
 
     @classmethod
@@ -228,4 +233,5 @@ class ScreeningResult:
             summary=data["summary"],
             model=ModelInfo.from_dict(data["model"]),
             warnings=tuple(data["warnings"]),
+            language=data.get("language", "en"),
         )

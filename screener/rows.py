@@ -14,6 +14,7 @@ import pandas as pd
 
 from screener.errors import ScreenerError
 from screener.evidence import MAX_TEXT_CHARS
+from screener.language import is_supported
 from screener.redact import contact_spans, redact_spans
 from screener.results import ScreeningResult
 from screener.screening import Screener
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 #: The columns added after the input's own, in this order.
-RESULT_COLUMNS = ("risk", "flagged", "level", "ad_type", "act", "means", "purpose", "child_branch", "indicators", "evidence", "summary", "status", "error")
+RESULT_COLUMNS = ("risk", "flagged", "level", "ad_type", "language", "act", "means", "purpose", "child_branch", "indicators", "evidence", "summary", "status", "error")
 
 
 def blank_row(status: str, error: str | None) -> dict:
@@ -71,6 +72,7 @@ def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict
         "flagged": result.flagged,
         "level": result.level,
         "ad_type": result.ad_type,
+        "language": result.language,
         "act": result.elements["ACT"].present,
         "means": result.elements["MEANS"].present,
         "purpose": result.elements["PURPOSE"].present,
@@ -78,7 +80,7 @@ def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict
         "indicators": ";".join(dict.fromkeys(h.indicator for h in live)),
         "evidence": json.dumps(evidence, ensure_ascii=False),
         "summary": summary,
-        "status": "truncated" if len(text) > MAX_TEXT_CHARS else "ok",
+        "status": "truncated" if len(text) > MAX_TEXT_CHARS else "ok" if is_supported(result.language) else "unsupported_language",
         "error": None,
     }
 

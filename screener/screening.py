@@ -13,6 +13,7 @@ from screener.chunk import score_chunk
 from screener.evidence import MAX_TEXT_CHARS
 from screener.explain import explain
 from screener.features import ParsedAd
+from screener.language import detect_language, is_supported
 from screener.results import PROFILES, ModelInfo, ScreeningResult
 from screener.scorer import Scored
 
@@ -84,8 +85,16 @@ class Screener:
         warnings = ("empty text",) if blank else ()
         if ad.truncated:
             warnings += (f"truncated at {MAX_TEXT_CHARS} characters",)
+        language = "en" if blank else detect_language(text)
+        if not is_supported(language):
+            warnings += (f"language {language!r} is not supported: the score does not apply",)
         result = explain(ad, scored, model.thresholds, profile, ModelInfo(bundle.name, bundle.version), model.catalogue, warnings)
-        return replace(result, flagged=False, level="low") if blank else result
+        if blank:
+            return replace(result, flagged=False, level="low")
+        if not is_supported(language):
+            note = f"Not English (language {language!r}): the model reads English only, so this score does not apply; have the ad read by someone who knows the language. "
+            return replace(result, language=language, summary=note + result.summary)
+        return result
 
     def screen(self, text: str, *, profile: str | None = None) -> ScreeningResult:
         """Screen one ad; see `screen`."""

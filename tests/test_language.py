@@ -131,3 +131,25 @@ def test_other_languages_are_named(language):
 @pytest.mark.parametrize("text", ENGLISH)
 def test_english_stays_english(text):
     assert detect_language(text) == "en"
+
+
+def test_a_non_english_ad_is_said_out_loud_in_the_result_and_the_row(screener):
+    from screener.rows import result_row
+
+    text = OTHER_LANGUAGES["es"][0]
+    result = screener.screen(text)
+    assert result.language == "es"
+    assert any("not supported" in w for w in result.warnings)
+    assert result.summary.startswith("Not English")
+    row = result_row(result, text)
+    assert (row["language"], row["status"]) == ("es", "unsupported_language")
+    english = screener.screen(ENGLISH[0])
+    assert english.language == "en" and not english.warnings
+    assert result_row(english, ENGLISH[0])["status"] == "ok"
+    assert type(result).from_dict(result.to_dict()) == result
+
+
+@pytest.mark.parametrize("language", sorted(OTHER_LANGUAGES))
+def test_every_test_ad_of_another_language_gets_the_warning(screener, language):
+    for result in screener.screen_batch(OTHER_LANGUAGES[language]):
+        assert result.language == language and result.summary.startswith("Not English")
