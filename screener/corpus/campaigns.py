@@ -23,8 +23,8 @@ import re
 import pandas as pd
 
 from screener.corpus.banks import SPLITS, SlotFiller, load_banks
-from screener.corpus.disguise import DISGUISES, OBFUSCATING, disguise
-from screener.corpus.scenarios import Scenario, fill_template, load_scenarios, pay_text
+from screener.corpus.disguise import OBFUSCATING, disguise
+from screener.corpus.scenarios import Scenario, fill_template, load_scenarios, pay_text, vary_register
 from screener.errors import InputError
 
 __all__ = ["PLACE_SLOTS", "campaign_corpus", "employer_posts", "FOOTER"]
@@ -138,13 +138,7 @@ class _Campaign:
 
 
 def _disguised(text: str, rng: random.Random, share: float) -> str:
-    roll = rng.random()
-    if roll < 0.06:
-        text = text.upper()
-    elif roll < 0.14:
-        text = text.lower()
-    if rng.random() < 0.15:
-        text = DISGUISES["typos"](text, rng, share=0.05)
+    text = vary_register(text, rng)
     if rng.random() < share:
         kinds = rng.sample(OBFUSCATING, k=rng.choice((1, 1, 2)))
         sentences = re.split(r"(?<=[.!?\n])\s+", text)

@@ -307,7 +307,7 @@ class ScenarioComposer:
         """(scenario, difficulty, text) of one ad."""
         scenario = rng.choice(self.by_kind[(ad_type, label)])
         text = fill_template(scenario, split, rng, filler)
-        text = _register(text, rng)
+        text = vary_register(text, rng)
         difficulty = scenario.difficulty
         if disguised:
             kinds = rng.sample(OBFUSCATING, k=rng.choice((1, 1, 2)))
@@ -318,7 +318,8 @@ class ScenarioComposer:
         return scenario, difficulty, text
 
 
-def _register(text: str, rng: random.Random) -> str:
+def vary_register(text: str, rng: random.Random) -> str:
+    """Now and then the whole ad in capitals or in lower case, or with typos, as posts are written."""
     roll = rng.random()
     if roll < 0.06:
         text = text.upper()
