@@ -125,7 +125,7 @@ def test_result_round_trips_through_json(screener):
     result = screener.screen(RISKY)
     data = json.loads(json.dumps(result.to_dict()))
     assert ScreeningResult.from_dict(data) == result
-    assert set(data) == {"risk", "flagged", "level", "ad_type", "elements", "child_branch", "hits", "terms", "score_breakdown", "summary", "model", "warnings"}
+    assert set(data) == {"risk", "flagged", "level", "ad_type", "elements", "child_branch", "hits", "terms", "score_breakdown", "summary", "model", "warnings", "language"}
     assert set(data["elements"]) == {"ACT", "MEANS", "PURPOSE"}
     assert all(set(finding) == {"present", "contribution", "hits", "cues"} for finding in data["elements"].values())
     assert data["model"] == {"name": "test-model", "version": "0.1"}
