@@ -23,12 +23,12 @@ def _child_indicators(catalogue: str) -> frozenset[str]:
     return frozenset(i.id for i in load_catalogue(catalogue or None) if i.child)
 
 
-def _level(risk: float, thresholds: dict[str, float]) -> str:
-    if risk >= thresholds["high_precision"]:
-        return "high"
-    if risk >= thresholds["high_recall"]:
-        return "medium"
-    return "low"
+def _level(risk: float, thresholds: dict[str, float], profile: str) -> str:
+    """Low below the active profile's threshold (not flagged); high from the high_precision
+    threshold on; medium (flagged) between them."""
+    if risk < thresholds[profile]:
+        return "low"
+    return "high" if risk >= thresholds["high_precision"] else "medium"
 
 
 def explain(
@@ -62,7 +62,7 @@ def explain(
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
-    level = _level(scored.risk, thresholds)
+    level = _level(scored.risk, thresholds, profile)
     return ScreeningResult(
         risk=scored.risk,
         flagged=flagged,

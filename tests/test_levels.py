@@ -1,0 +1,25 @@
+"""Levels follow the active profile: low is never flagged, medium and high always are."""
+
+import pytest
+
+from screener.screening import Screener
+
+ADS = [
+    "Girls 18-25 wanted for hostess work abroad. We pay your flight; the cost is deducted from your first salaries.",
+    "Office job in Cambodia, free ticket and room, no experience needed, salary 25 million VND per month.",
+    "Looking for a kind partner who likes hiking and dogs.",
+    "Registered nurse, band 5, Leeds, full time.",
+    "Easy work abroad for young people, message me",
+    "Travel companion wanted, all expenses paid",
+]
+
+
+@pytest.mark.parametrize("profile", ["balanced", "high_precision", "high_recall"])
+def test_level_bands_follow_the_profile(default_bundle, profile):
+    screener = Screener(default_bundle, profile=profile)
+    thresholds = default_bundle.model.thresholds
+    for result in screener.screen_batch(ADS):
+        assert (result.level != "low") == result.flagged
+        assert (result.level == "high") == (result.risk >= max(thresholds["high_precision"], thresholds[profile]))
+        assert result.summary.startswith(result.level.capitalize() + " risk")
+    assert {r.level for r in Screener(default_bundle, profile="high_recall").screen_batch(ADS)} >= {"low", "high"}
