@@ -86,7 +86,7 @@ def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict
 
 
 def score_texts(screener: Screener, texts: Sequence, redact: bool = False, profile: str | None = None) -> list[dict]:
-    """One output row (`RESULT_COLUMNS`) per text; a missing or blank text gets status ``empty``,
+    """One output row (`RESULT_COLUMNS`) per text; a missing text or one without letters gets status ``empty``,
     a failure status ``error`` with the exception's type (never the ad text).
 
     The readable texts are screened together (`Screener.screen_batch`); if that fails, one at a
@@ -95,7 +95,7 @@ def score_texts(screener: Screener, texts: Sequence, redact: bool = False, profi
     rows: list[dict | None] = [None] * len(texts)
     wanted: list[tuple[int, str]] = []
     for i, text in enumerate(texts):
-        if text is None or (isinstance(text, float) and math.isnan(text)) or not str(text).strip():
+        if text is None or (isinstance(text, float) and math.isnan(text)) or not any(char.isalpha() for char in str(text)):
             rows[i] = blank_row("empty", None)
         else:
             wanted.append((i, text if isinstance(text, str) else str(text)))

@@ -81,8 +81,11 @@ class Screener:
     def _result(self, text: str, ad: ParsedAd, scored: Scored, profile: str) -> ScreeningResult:
         bundle = self.bundle
         model = bundle.model
-        blank = not text.strip()
-        warnings = ("empty text",) if blank else ()
+        blank = not any(char.isalpha() for char in text)  # no words: nothing to read, whatever the digits
+        warnings = (("empty text",) if not text.strip() else ("no words to read",)) if blank else ()
+        if blank and text.strip():  # digits or symbols alone score as an empty ad does
+            ad = model.parse("")
+            scored = model.score(ad)
         if ad.truncated:
             warnings += (f"truncated at {MAX_TEXT_CHARS} characters",)
         language = "en" if blank else detect_language(text)

@@ -23,3 +23,13 @@ def test_level_bands_follow_the_profile(default_bundle, profile):
         assert (result.level == "high") == (result.risk >= max(thresholds["high_precision"], thresholds[profile]))
         assert result.summary.startswith(result.level.capitalize() + " risk")
     assert {r.level for r in Screener(default_bundle, profile="high_recall").screen_batch(ADS)} >= {"low", "high"}
+
+
+@pytest.mark.parametrize("text", ["2020", "12345", "+44 7700 900123", "!!! ???"])
+def test_a_text_without_words_is_not_risky(screener, text):
+    result = screener.screen(text)
+    assert not result.flagged and result.level == "low" and result.warnings == ("no words to read",)
+    assert result.risk == screener.screen("").risk
+    from screener.rows import score_texts
+
+    assert score_texts(screener, [text])[0]["status"] == "empty"
