@@ -77,7 +77,9 @@ def test_extractor_finds_nine_in_ten_gold_spans_of_the_test_split(extractor):
     test = read(CORPORA / "synthetic-v1", "test")
     scores = span_scores(zip(test["text"], test["spans"]), extractor)
     assert scores.recall >= 0.9, scores.summary()
-    assert scores.precision >= 0.8, scores.summary()
+    # v1's gold names one indicator per span; the broadened catalogue (lures.yaml) adds entries of
+    # the same element on some of those spans, so precision is judged by element
+    assert scores.precision_element >= 0.85, scores.summary()
 
 
 @pytest.mark.slow
