@@ -67,3 +67,23 @@ def test_international_prefix_00_reads_like_plus():
 def test_a_handle_after_a_channel_name_is_not_an_email():
     contacts = find_contacts("Telegram @real.world62 or mail me at a.b@mail.com")
     assert [(c.kind, c.key) for c in contacts] == [("handle", "handle:real.world62"), ("email", "email:a.b@mail.com")]
+
+
+def _writings(prefixes, groupings, separators):
+    for prefix in prefixes:
+        for groups in groupings:
+            for separator in separators:
+                yield prefix + separator.join(groups)
+
+
+#: 60 writings of one UK mobile number and 48 of one Philippine one: prefixes, groupings and separators.
+TABLE = [
+    *((w, "phone:7700900123") for w in _writings(["0", "+44 ", "+44", "0044 ", "+44 (0)"], [("7700", "900123"), ("7700", "900", "123"), ("77", "0090", "0123")], [" ", "-", ".", ""])),
+    *((w, "phone:9175550142") for w in _writings(["0", "+63 ", "0063 ", "+63-"], [("917", "555", "0142"), ("917", "5550142"), ("9175", "550", "142")], [" ", "-", ".", ""])),
+]
+
+
+def test_contact_table_of_many_writings_gives_one_key_each():
+    assert len(TABLE) >= 50
+    wrong = [(w, [c.key for c in find_contacts(f"WhatsApp {w} now")]) for w, key in TABLE if [c.key for c in find_contacts(f"WhatsApp {w} now")] != [key]]
+    assert not wrong, wrong[:5]
