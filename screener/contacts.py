@@ -28,9 +28,14 @@ CONTACT_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "handle": re.compile(r"(?<![\w.@])@[a-z_][\w.]{2,}", re.IGNORECASE),
-    "phone": re.compile(r"(?<![\w])\+?\d(?:[\s().-]{0,2}\d){6,}(?!\w)"),
+    # a letter O among digits is a zero ("o7700 9OO 123"); at least `PHONE_DIGITS` real digits
+    "phone": re.compile(r"(?<![\w])\+?[\doO](?:[\s().-]{0,2}[\doO]){6,}(?!\w)"),
 }
 
+#: Real digits a phone number needs (the rest may be letters O written for zeros).
+PHONE_DIGITS = 6
+
+_ZEROS = str.maketrans("oO", "00")
 _LINK_HOST = re.compile(r"^(?:https?://)?(?:www\.)?([^/?#]+)(.*)$", re.IGNORECASE)
 
 
@@ -56,6 +61,7 @@ class Contact:
 
 
 def _phone_key(written: str, region: str | None) -> str:
+    written = written.translate(_ZEROS)
     written = re.sub(r"^\s*00(?=[1-9])", "+", written)  # 00 is the international prefix in most countries
     international = written.lstrip().startswith("+")
     if international or region:
@@ -95,6 +101,8 @@ def find_contacts(text: str, region: str | None = None) -> tuple[Contact, ...]:
     found: list[Contact] = []
     for kind, pattern in CONTACT_PATTERNS.items():
         for match in pattern.finditer(normalized.text):
+            if kind == "phone" and sum(char.isdigit() for char in match.group()) < PHONE_DIGITS:
+                continue
             start, end = normalized.to_original(*match.span())
             if start < end and not any(start < c.end and c.start < end for c in found):
                 found.append(Contact(kind, start, end, _key(kind, match.group(), region)))

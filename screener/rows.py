@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Sequence
 
 import pandas as pd
@@ -41,6 +42,17 @@ def blank_row(status: str, error: str | None) -> dict:
     return row
 
 
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _mask_contact_cues(summary: str, contact_words: set[str]) -> str:
+    """The summary with every quoted cue that holds a word of a contact detail ("7700", "zero
+    seven") replaced by ``'[contact]'``: a fragment of a phone number is still a phone number."""
+    if not contact_words:
+        return summary
+    return _QUOTED.sub(lambda m: "'[contact]'" if contact_words & {w.lower() for w in re.findall(r"\w+", m.group(1))} else m.group(0), summary)
+
+
 def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict:
     """The output columns of one screened ad.
 
@@ -66,6 +78,7 @@ def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict
             summary = summary.replace(item["text"], masked)
             item["text"] = masked
         summary = redact_spans(summary, contact_spans(summary))
+        summary = _mask_contact_cues(summary, {word.lower() for s, e, _ in spans for word in re.findall(r"\w+", text[s:e])})
     live = [h for h in result.hits if not h.negated]
     return {
         "risk": result.risk,

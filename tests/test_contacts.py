@@ -87,3 +87,8 @@ def test_contact_table_of_many_writings_gives_one_key_each():
     assert len(TABLE) >= 50
     wrong = [(w, [c.key for c in find_contacts(f"WhatsApp {w} now")]) for w, key in TABLE if [c.key for c in find_contacts(f"WhatsApp {w} now")] != [key]]
     assert not wrong, wrong[:5]
+
+
+def test_letter_o_among_digits_is_a_zero_but_words_are_not_numbers():
+    assert [c.key for c in find_contacts("call o7700 9OO 123 today")] == ["phone:7700900123"]
+    assert find_contacts("good food, open noon to 10, oooooooo 1234") == ()

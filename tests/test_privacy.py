@@ -85,3 +85,29 @@ def test_errors_are_screener_errors_without_text(tmp_path):
     with pytest.raises(ScreenerError) as raised:
         score_file(tmp_path / "missing.csv", tmp_path / "out.csv")
     assert SECRET not in str(raised.value)
+
+
+PHONE_SPELLINGS = [
+    "07700 900123",
+    "0 7 7 0 0 9 0 0 1 2 3",
+    "zero seven seven zero zero nine zero zero one two three",
+    "+44 7700 900123",
+    "0-7-7-0-0-9-0-0-1-2-3",
+    "07700.900.123",
+    "(07700) 900123",
+    "+447700900123",
+    "0044 7700 900123",
+    "o7700 900123 ",
+]
+
+
+@pytest.mark.parametrize("phone", PHONE_SPELLINGS)
+def test_redacted_rows_hold_no_fragment_of_the_phone_number(phone):
+    from screener.rows import score_texts
+    from screener.screening import Screener
+
+    text = f"Pretty girls wanted for hotel work abroad, free flight, call {phone} now"
+    row = score_texts(Screener(), [text], redact=True)[0]
+    written = row["summary"] + row["evidence"]
+    for fragment in ("7700", "900123", "900 123", "seven seven", "0 7 7", "0-7-7"):
+        assert fragment not in written, (fragment, row["summary"])
