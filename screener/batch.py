@@ -15,6 +15,8 @@ import os
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -259,13 +261,22 @@ def score_file(
     return summary
 
 
+#: Why worker processes could not start, and the fix.
+_UNGUARDED = (
+    "worker processes could not start: a script that calls score_file(..., workers=N) must do so under "
+    "`if __name__ == \"__main__\":` (each worker imports the script again), or use workers=1"
+)
+
+
 def _score_locally(reader: TableReader, text_column: str, model: str | None, profile: str | None, redact: bool, workers: int, quiet: bool) -> Iterator[pd.DataFrame]:
     """Scored chunks in input order, in this process or in `workers` processes."""
     progress = _progress(reader.total_rows(), quiet)
     pool = None
     if workers > 1:
+        if multiprocessing.parent_process() is not None:
+            raise InputError(_UNGUARDED)
         context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        pool = context.Pool(workers, initializer=load_process_screener, initargs=(model, profile, redact))
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=load_process_screener, initargs=(model, profile, redact))
     else:
         load_process_screener(model, profile, redact)
     try:
@@ -274,7 +285,10 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
             readable = [i for i, error in enumerate(chunk.errors) if error is None]
             wanted = [texts[i] for i in readable]
             if pool is not None:
-                scored = [row for part in pool.imap(_score_task, _tasks(wanted)) for row in part]
+                try:
+                    scored = [row for part in pool.map(_score_task, _tasks(wanted)) for row in part]
+                except BrokenProcessPool:
+                    raise InputError(_UNGUARDED) from None
             else:
                 scored = _score_task(wanted)
             rows = [blank_row("error", error) for error in chunk.errors]
@@ -289,4 +303,4 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
     finally:
         progress.close()
         if pool is not None:
-            pool.terminate()
+            pool.shutdown(cancel_futures=True)
