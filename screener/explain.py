@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from screener.features import ParsedAd
+from screener.features import ParsedAd, function_words
 from screener.indicators import load_catalogue
 from screener.legal import legal_elements
 from screener.scorer import ELEMENT_WORDING, Scored
@@ -21,6 +22,12 @@ _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 def _child_indicators(catalogue: str) -> frozenset[str]:
     """Ids of the catalogue's indicators that suggest a minor."""
     return frozenset(i.id for i in load_catalogue(catalogue or None) if i.child)
+
+
+def _is_content(cue: str) -> bool:
+    """A cue worth quoting: it has a word that is not a function word (never "2020", "1 2", "to the")."""
+    style = function_words()
+    return any(word.isalpha() and word not in style for word in re.findall(r"[^\W\d_]+|\d+", cue.lower()))
 
 
 def _level(risk: float, thresholds: dict[str, float], profile: str) -> str:
@@ -51,7 +58,7 @@ def explain(
         own = tuple(h for h in hits if h.element == element and not h.negated)
         contribution = sum(h.contribution for h in hits if h.element == element)
         worded = flagged and not own and scored.element_probabilities.get(element, 0.0) >= ELEMENT_WORDING
-        cues = tuple(" ".join(ad.text[s:e].split()) for s, e in scored.element_cues.get(element, ())) if worded else ()
+        cues = tuple(cue for cue in (" ".join(ad.text[s:e].split()) for s, e in scored.element_cues.get(element, ())) if _is_content(cue)) if worded else ()
         elements[element] = ElementFinding(bool(own) or worded, contribution, own, cues)
     children = _child_indicators(catalogue)
     child_branch = any(h.indicator in children and not h.negated for h in hits) and (

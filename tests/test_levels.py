@@ -33,3 +33,13 @@ def test_a_text_without_words_is_not_risky(screener, text):
     from screener.rows import score_texts
 
     assert score_texts(screener, [text])[0]["status"] == "empty"
+
+
+def test_cues_quoted_in_a_summary_are_words_of_the_ad(screener):
+    from screener.explain import _is_content
+
+    assert not _is_content("2020") and not _is_content("1 2") and not _is_content("to the")
+    assert _is_content("Girls 18") and _is_content("free flight")
+    result = screener.screen("Girls 18-25, 1 2 3, come to the city")
+    for finding in result.elements.values():
+        assert all(_is_content(cue) for cue in finding.cues)
