@@ -49,7 +49,7 @@ _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 def _check_text_column(columns: Sequence[str], text_column: str) -> None:
     if text_column not in columns:
         shown = ", ".join(map(str, columns[:30])) or "none"
-        raise InputError(f"no text column {text_column!r} in the input; its columns are: {shown} (choose one with --text-column)")
+        raise InputError(f"no text column {text_column!r} in the input; its columns are: {shown} (choose one with --text-column, or text_column= from Python)")
 
 
 def _check_profile(profile: str | None) -> None:
@@ -69,8 +69,8 @@ def score_frame(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One ad per row.
+    frame : pandas.DataFrame or pandas.Series
+        One ad per row; a Series is read as the text column.
     text_column : str
         The column holding the ad text.
     model : str, Path or Screener, optional
@@ -86,6 +86,10 @@ def score_frame(
         The input columns (any named like a result column get the suffix ``_input``), then
         `RESULT_COLUMNS`, in the input's order and index.
     """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame(text_column)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"score_frame() expects a pandas DataFrame or Series, got {type(frame).__name__}")
     _check_text_column(list(frame.columns), text_column)
     _check_profile(profile)
     screener = model if isinstance(model, Screener) else Screener(model)

@@ -111,6 +111,8 @@ class Screener:
     def screen_batch(self, texts: Iterable[str], *, profile: str | None = None) -> list[ScreeningResult]:
         """Screen many ads, in order: the same results as `screen` on each, computed a chunk at a
         time (`screener.chunk.score_chunk`); one ad takes the single-ad path."""
+        if isinstance(texts, str):
+            raise TypeError("screen_batch() expects several ad texts (a list), not one str; use screen() for one ad")
         texts = list(texts)
         for text in texts:
             if not isinstance(text, str):

@@ -90,3 +90,17 @@ def test_empty_batches_and_chunks(screener):
     assert score_chunk(screener.bundle.model, []) == []
     with pytest.raises(TypeError):
         screener.screen_batch(["fine", 3])
+
+
+def test_one_string_is_not_a_batch_and_a_series_is_a_frame(screener):
+    import pandas as pd
+    import pytest
+
+    from screener.batch import score_frame
+
+    with pytest.raises(TypeError, match="screen\\(\\)"):
+        screener.screen_batch("Girls wanted")
+    scored = score_frame(pd.Series(["Girls wanted, free visa", "Nurse wanted"]), model=screener)
+    assert list(scored["text"]) == ["Girls wanted, free visa", "Nurse wanted"] and scored["risk"].notna().all()
+    with pytest.raises(TypeError, match="DataFrame"):
+        score_frame(["Girls wanted"], model=screener)
