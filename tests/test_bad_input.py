@@ -75,3 +75,9 @@ def test_gzip_output_names_no_file(files, capsys, monkeypatch):
     header = (files / "out.csv.gz").read_bytes()[:10]
     assert header[3] & 0x08 == 0  # FNAME flag unset: the temporary file's name is not stored
     assert gzip.decompress((files / "out.csv.gz").read_bytes()).startswith(b"text,risk")
+
+
+def test_the_output_extension_wins_over_format(tmp_path, capsys, monkeypatch):
+    (tmp_path / "in.tsv").write_text("text\tid\nGirls wanted, free visa\t1\n")
+    assert run(["score", tmp_path / "in.tsv", "--format", "tsv", "-o", tmp_path / "out.csv", "-q"], capsys, monkeypatch)[0] == 0
+    assert (tmp_path / "out.csv").read_text().startswith("text,id,risk")

@@ -10,10 +10,22 @@ import typer
 
 from screener.cli.common import Engine, Profile, TableFormat, fail, read_stdin, read_texts
 from screener.cli.link import ContactMode
+from screener.errors import InputError
 
 __all__ = ["screen", "score"]
 
 _COLOURS = {"ACT": typer.colors.CYAN, "MEANS": typer.colors.YELLOW, "PURPOSE": typer.colors.MAGENTA}
+
+
+def _named_format(path: Path) -> bool:
+    """Whether `path`'s extension names a table format."""
+    from screener.tables import format_of
+
+    try:
+        format_of(path)
+    except InputError:
+        return False
+    return True
 
 
 def screen(
@@ -98,7 +110,7 @@ def score(
         profile=profile.value,
         redact=redact,
         input_format=fmt and fmt.value,
-        output_format=fmt and fmt.value,
+        output_format=None if _named_format(output) else fmt and fmt.value,  # the extension wins for the output
         encoding=encoding,
         chunksize=chunksize,
         workers=workers,
