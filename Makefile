@@ -33,7 +33,7 @@ corpus-v1: $(STAMP)
 	$(BIN)/screener corpus generate --out $(CORPUS_V1) --n $(CORPUS_N) --seed 20261129 --compress --generator 1
 
 model: $(STAMP)
-	$(BIN)/screener train --data $(CORPUS)/train.csv.gz --dev $(CORPUS)/dev.csv.gz --out $(MODEL) --seed 0 --name default --version 2 --eval corpora/real-public/ads.csv
+	$(BIN)/screener train --data $(CORPUS)/train.csv.gz --dev $(CORPUS)/dev.csv.gz --out $(MODEL) --overwrite --seed 0 --name default --version 2 --eval corpora/real-public/ads.csv
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py

@@ -3,6 +3,7 @@
 import gzip
 import io
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -81,3 +82,16 @@ def test_the_output_extension_wins_over_format(tmp_path, capsys, monkeypatch):
     (tmp_path / "in.tsv").write_text("text\tid\nGirls wanted, free visa\t1\n")
     assert run(["score", tmp_path / "in.tsv", "--format", "tsv", "-o", tmp_path / "out.csv", "-q"], capsys, monkeypatch)[0] == 0
     assert (tmp_path / "out.csv").read_text().startswith("text,id,risk")
+
+
+def test_a_model_bundle_is_not_overwritten_without_a_word(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    bundle = tmp_path / "model"
+    shutil.copytree(MODEL, bundle)
+    (tmp_path / "ads.csv").write_text("text,label\n" + "".join(f"ad {i},{i % 2}\n" for i in range(12)))
+    code, _, err = run(["train", "--data", tmp_path / "ads.csv", "--out", bundle], capsys, monkeypatch)
+    assert code == 2 and "--overwrite" in err
+    code, _, err = run(["corpus", "generate", "--out", bundle, "--n", "60"], capsys, monkeypatch)
+    assert code == 2 and "holds a model bundle" in err
+    assert (bundle / "manifest.json").read_bytes() == (Path(MODEL) / "manifest.json").read_bytes()

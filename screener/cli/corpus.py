@@ -30,6 +30,8 @@ def corpus_generate(
 
     if out.exists() and not out.is_dir():
         fail(f"--out {out} exists and is not a folder")
+    if (out / "model.npz").exists() or (out / "model.joblib").exists():
+        fail(f"--out {out} holds a model bundle; write the corpus into another folder")
     types = tuple(t.strip() for t in ad_types.split(",") if t.strip())
     manifest = write_corpus(out, n=n, seed=seed, ad_types=types, compress=compress, banks=banks, version=generator)
     for split, counts in manifest["counts"].items():

@@ -24,9 +24,13 @@ def train(
     name: str = typer.Option("screener-model", "--name", help="Model name recorded in the bundle."),
     version: str = typer.Option("1", "--version", help="Model version recorded in the bundle."),
     evaluate_on: list[Path] = typer.Option([], "--eval", help="Labelled CSV to measure the model on for its card (repeat for several); never trained on."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a model bundle already in --out."),
 ) -> None:
     """Train a screening model on any labelled CSV and write a verified bundle."""
     from screener.training import train_bundle
+
+    if (out / "manifest.json").exists() and not overwrite:
+        fail(f"--out {out} holds a model bundle already; pass --overwrite to replace it")
 
     manifest = train_bundle(data, out, dev, text_column, label_column, seed, name, version, tuple(evaluate_on))
     dev_metrics = manifest.get("metrics", {}).get("dev")
