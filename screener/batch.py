@@ -37,7 +37,7 @@ from screener.rows import (
 )
 from screener.scorer import PROFILES
 from screener.screening import Screener, model_folder
-from screener.table_output import AtomicOutput, TableWriter
+from screener.table_output import AtomicOutput, writing
 from screener.tables import TableReader, format_of
 
 __all__ = ["BatchSummary", "score_frame", "score_file"]
@@ -241,9 +241,8 @@ def score_file(
     except BaseException:
         target.discard()
         raise
-    writer = TableWriter(target.temporary, fmt, compress=str(output).lower().endswith(".gz"))
     summary = BatchSummary()
-    try:
+    with writing(target, fmt) as writer:
         if engine == "dask":
             frames = score_with_dask(source, text_column, model_path, profile, redact, workers, scheduler)
         else:
@@ -255,12 +254,6 @@ def score_file(
             wrote = True
         if not wrote:
             writer.write(output_frame(renamed_clashes(pd.DataFrame(columns=columns)), []))
-        writer.close()
-        target.commit()
-    except BaseException:
-        writer.close()
-        target.discard()
-        raise
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -7,15 +7,16 @@ import gzip
 import io
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Iterator
 
 from screener.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["AtomicOutput", "TableWriter"]
+__all__ = ["AtomicOutput", "TableWriter", "writing"]
 
 
 class AtomicOutput:
@@ -108,6 +109,21 @@ class TableWriter:
             self._raw.close()
         if self._parquet is not None:
             self._parquet.close()
+
+
+@contextmanager
+def writing(target: AtomicOutput, fmt: str) -> Iterator[TableWriter]:
+    """A `TableWriter` into `target`'s temporary file: committed onto the target when the block
+    ends normally, discarded when it raises (gzip when the target's name ends in ``.gz``)."""
+    writer = TableWriter(target.temporary, fmt, compress=str(target.path).lower().endswith(".gz"))
+    try:
+        yield writer
+    except BaseException:
+        writer.close()
+        target.discard()
+        raise
+    writer.close()
+    target.commit()
 
 
 def _strings_if_mixed(column: pd.Series) -> pd.Series:

@@ -17,7 +17,7 @@ import pandas as pd
 from screener.errors import InputError
 from screener.linking.clusters import THRESHOLD
 from screener.linking.links import CONTACT_MODES, ELEMENTS, Linker, Links, check_scored
-from screener.table_output import AtomicOutput, TableWriter
+from screener.table_output import AtomicOutput, writing
 from screener.tables import TableReader, format_of
 
 __all__ = ["LinkSummary", "link_file", "score_and_link", "run_link"]
@@ -106,21 +106,13 @@ def link_file(
         frame = chunk.frame
         linker.add(frame[text_column].tolist(), frame["risk"].tolist(), [frame[e.lower()].tolist() for e in ELEMENTS], frame["flagged"].tolist())
     links = linker.finish()
-    target = AtomicOutput(output)
-    writer = TableWriter(target.temporary, format_of(output, output_format), compress=str(output).lower().endswith(".gz"))
-    try:
+    with writing(AtomicOutput(output), format_of(output, output_format)) as writer:
         start = 0
         for chunk in TableReader(input, input_format, encoding, chunksize).chunks():
             frame = chunk.frame.reset_index(drop=True)
             added = pd.DataFrame(links.columns(start, start + len(frame), contacts))
             writer.write(pd.concat([frame.drop(columns=[c for c in added.columns if c in frame.columns]), added], axis=1))
             start += len(frame)
-        writer.close()
-        target.commit()
-    except BaseException:
-        writer.close()
-        target.discard()
-        raise
     multi = links.sizes >= 2
     groups = links.group_sizes >= 2
     return LinkSummary(
