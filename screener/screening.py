@@ -83,10 +83,11 @@ class Screener:
         model = bundle.model
         blank = not any(char.isalpha() for char in text)  # no words: nothing to read, whatever the digits
         warnings = (("empty text",) if not text.strip() else ("no words to read",)) if blank else ()
+        truncated = ad.truncated
         if blank and text.strip():  # digits or symbols alone score as an empty ad does
             ad = model.parse("")
             scored = model.score(ad)
-        if ad.truncated:
+        if truncated:
             warnings += (f"truncated at {MAX_TEXT_CHARS} characters",)
         language = "en" if blank else detect_language(text)
         if not is_supported(language):

@@ -43,3 +43,10 @@ def test_cues_quoted_in_a_summary_are_words_of_the_ad(screener):
     result = screener.screen("Girls 18-25, 1 2 3, come to the city")
     for finding in result.elements.values():
         assert all(_is_content(cue) for cue in finding.cues)
+
+
+def test_a_long_text_without_words_still_says_it_was_truncated(screener):
+    from screener.evidence import MAX_TEXT_CHARS
+
+    result = screener.screen("\u202e" * (MAX_TEXT_CHARS + 1))
+    assert result.warnings == ("no words to read", f"truncated at {MAX_TEXT_CHARS} characters")
