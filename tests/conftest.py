@@ -11,11 +11,19 @@ the extractors and a tiny trained bundle are session-scoped. Tests must treat th
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The same hypothesis examples on every run, so that CI passes or fails for a reason; run with
+# HYPOTHESIS_PROFILE=explore to draw new examples.
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
