@@ -53,7 +53,7 @@ def _at_profiles(y: np.ndarray, risk: np.ndarray, thresholds: dict[str, float]) 
         out[profile] = {
             "threshold": float(thresholds[profile]),
             "precision": float(precision),
-            "recall": float(recall),
+            "recall": float(recall) if (y == 1).any() else None,  # no risky ad: recall means nothing
             "f1": float(f1),
             "false_positive_rate": float(flagged[negatives].mean()) if negatives.any() else None,
             "flagged_per_1000": float(flagged.mean() * 1000),

@@ -50,3 +50,14 @@ def test_a_long_text_without_words_still_says_it_was_truncated(screener):
 
     result = screener.screen("\u202e" * (MAX_TEXT_CHARS + 1))
     assert result.warnings == ("no words to read", f"truncated at {MAX_TEXT_CHARS} characters")
+
+
+def test_a_group_without_risky_ads_has_no_recall(default_bundle):
+    import pandas as pd
+
+    from screener.evaluate import metrics
+
+    frame = pd.DataFrame({"text": ["Nurse wanted, band 5", "Girls wanted abroad, free flight, cash daily"], "label": ["0", "1"], "difficulty": ["ordinary", "plain"]})
+    figures = metrics(default_bundle, frame)
+    assert figures["by_difficulty"]["ordinary"]["profiles"]["balanced"]["recall"] is None
+    assert figures["by_difficulty"]["plain"]["profiles"]["balanced"]["recall"] == 1.0
