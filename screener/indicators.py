@@ -32,7 +32,7 @@ AD_TYPES = ("job", "dating", "marriage")
 LISTS_FILE = "lists.yaml"
 _REQUIRED = ("id", "label", "element", "sub_element", "ilo", "strength", "ad_types", "description", "examples")
 _OPTIONAL = ("patterns", "near", "signals", "child")
-MAX_NEAR_WINDOW = 12
+MAX_NEAR_WINDOW = 24
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
