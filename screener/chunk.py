@@ -16,6 +16,7 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
+from screener.ad_type_words import type_cue_matrix
 from screener.features import IDENTITY_TOKEN, ParsedAd, function_words
 from screener.scorer import _OTHER_BELOW, ELEMENT_WORDING, Scored, ScreeningModel
 
@@ -160,12 +161,15 @@ def _free_terms(model: ScreeningModel, lexical: _Lexical, free: np.ndarray, shar
     return model._terms[lexical.column[first]].tolist(), values, bounds
 
 
-def _ad_types(model: ScreeningModel, features: sp.csr_matrix) -> list[str]:
+def _ad_types(model: ScreeningModel, features: sp.csr_matrix, ads: Sequence[ParsedAd]) -> list[str]:
     """The ad-type head's prediction of each row (as `ScreeningModel.score`)."""
     head = model.type_head
     if head is None:
         return ["other"] * features.shape[0]
-    scores = np.asarray(features @ head.coef.T) + head.intercept
+    width = features.shape[1]
+    scores = np.asarray(features @ head.coef[:, :width].T) + head.intercept
+    if model.type_reads_cues:
+        scores = scores + type_cue_matrix([ad.tokens for ad in ads]) @ head.coef[:, width:].T
     if scores.shape[1] == 1:  # two types: one logit
         scores = np.column_stack([np.zeros(len(scores)), scores[:, 0]])
     probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
@@ -190,7 +194,7 @@ def score_chunk(model: ScreeningModel, ads: Sequence[ParsedAd]) -> list[Scored]:
     occurrence_share = shares[lexical.distinct]
     evidence = [model.evidence_parts(ad) for ad in ads]
     features = sp.hstack([_evidence_matrix([e for _, _, e in evidence], offset), lexical.matrix], format="csr")
-    types = _ad_types(model, features)
+    types = _ad_types(model, features, ads)
     elements = list(model.element_heads)
     if elements:
         heads = np.vstack([model.element_heads[e].coef[0] for e in elements])

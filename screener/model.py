@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from screener.ad_type_words import type_cue_matrix
 from screener.features import IndicatorFeatures, LexicalTerms, ParsedAd
 from screener.indicators import load_catalogue
 from screener.legal import ELEMENTS
@@ -199,10 +200,12 @@ def train(
     element_heads = {}
     if ad_types is not None or elements is not None:
         union = pipeline.named_steps["features"]
-        both = union.transform(pipeline.named_steps["parse"].transform(list(texts)))  # evidence, then terms
+        parsed = pipeline.named_steps["parse"].transform(list(texts))
+        both = union.transform(parsed)  # evidence, then terms
         terms = both[:, len(union.transformer_list[0][1].feature_names_) :]
         if ad_types is not None:
-            type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(both, list(ad_types))
+            cues = sp.csr_matrix(type_cue_matrix([ad.tokens for ad in parsed]))
+            type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(sp.hstack([both, cues], format="csr"), list(ad_types))
         for element in ELEMENTS if elements is not None else ():
             shown = [element in str(row).split(";") for row in elements]
             if any(shown) and not all(shown):

@@ -16,6 +16,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from screener.ad_type_words import CUE_TYPES, type_cues
 from screener.evidence import Extractor
 from screener.features import IndicatorFeatures, LexicalTerms, Parser, ParsedAd, term_occurrences
 from screener.results import PROFILES
@@ -265,7 +266,7 @@ class ScreeningModel:
             hit_contributions=tuple(hit_parts),
             term_contributions=term_parts,
             signals=signals,
-            ad_type=self._ad_type(evidence, columns, values),
+            ad_type=self._ad_type(evidence, columns, values, ad.tokens),
             element_probabilities=probabilities,
             element_cues={e: self.element_cues(e, columns, values, first) if p >= ELEMENT_WORDING else () for e, p in probabilities.items()},
         )
@@ -304,15 +305,23 @@ class ScreeningModel:
             return [i for i in live if ad.hits[i].indicator in self._indicators.child_indicators or ad.hits[i].element in ("ACT", "PURPOSE")]
         return live
 
-    def _ad_type(self, evidence: dict[int, float], columns: np.ndarray, values: np.ndarray) -> str:
-        """The ad-type head's prediction, computed on the ad's sparse evidence and lexical weights
-        (as its predict_proba)."""
+    @property
+    def type_reads_cues(self) -> bool:
+        """Whether the ad-type head has `screener.ad_type_words` cue columns after the model's
+        (bundles trained before them have none)."""
+        return self.type_head is not None and self.type_head.coef.shape[1] == self._offset + len(self._terms) + len(CUE_TYPES)
+
+    def _ad_type(self, evidence: dict[int, float], columns: np.ndarray, values: np.ndarray, tokens: Sequence[str]) -> str:
+        """The ad-type head's prediction, computed on the ad's sparse evidence, lexical weights and
+        type cues (as its predict_proba)."""
         if self.type_head is None or not (len(columns) or evidence):
             return "other"
         coef = self.type_head.coef
         scores = coef[:, columns + self._offset] @ values + self.type_head.intercept
         if evidence:
             scores = scores + coef[:, list(evidence)] @ np.fromiter(evidence.values(), dtype=np.float64, count=len(evidence))
+        if self.type_reads_cues:
+            scores = scores + coef[:, -len(CUE_TYPES) :] @ type_cues(tokens)
         if len(scores) == 1:  # two types: one logit
             scores = np.array([0.0, scores[0]])
         probabilities = np.exp(scores - scores.max())

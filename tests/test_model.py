@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import (
@@ -20,6 +21,7 @@ from sklearn.utils.estimator_checks import (
 
 from conftest import MINI_CATALOGUE, TINY_TRAINING
 from screener import MAX_TEXT_CHARS, ScreeningResult, load_catalogue
+from screener.ad_type_words import CUE_TYPES, type_cue_matrix, type_cues
 from screener.bundle import BundleError, load_bundle
 from screener.features import IndicatorFeatures, LexicalTerms
 from screener.explain import explain
@@ -47,7 +49,9 @@ def test_hand_computed_ad_type_matches_the_type_head(screener):
     model = screener.bundle.model
     texts = [RISKY, "ordinary detail number one about the job, reply here", "looking for a kind wife, family oriented"]
     parsed = [model.parse(text) for text in texts]
-    scores = np.asarray(model.features(parsed) @ model.type_head.coef.T) + model.type_head.intercept  # evidence and lexical
+    assert model.type_reads_cues
+    features = sp.hstack([model.features(parsed), sp.csr_matrix(type_cue_matrix([ad.tokens for ad in parsed]))], format="csr")
+    scores = np.asarray(features @ model.type_head.coef.T) + model.type_head.intercept  # evidence, lexical, type cues
     probabilities = np.exp(scores - scores.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
     expected = [model.type_head.classes[p.argmax()] if p.max() >= _OTHER_BELOW else "other" for p in probabilities]
@@ -295,3 +299,17 @@ def test_obfuscation_undone_by_the_tokenizer_reaches_the_model(default_bundle, t
     features = model._indicators.features(ad)
     assert features[f"signal:{signal}"] > 0 and features["obfuscated"] == 1.0
     assert model._coef[model._indicators.index_[f"signal:{signal}"]] != 0.0, "the shipped model was trained with the signal"
+
+
+def test_type_cues_count_each_types_words_over_the_root_of_the_length():
+    cues = type_cues(["hiring", "a", "chef", "and", "a", "wife", "x", "y", "z"])
+    assert cues.tolist() == pytest.approx([2 / 3, 0.0, 1 / 3])
+    assert type_cues([]).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_type_word_lists_hold_no_identity_terms():
+    from screener._data import identity_words, load_yaml
+
+    lists = load_yaml("ad_type_words.yaml")
+    assert set(lists) == set(CUE_TYPES)
+    assert not {w.lower() for words in lists.values() for w in words} & identity_words()
