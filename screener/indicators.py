@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from screener._data import check_fields, data_path
+from screener._data import SAFE_LOADER, check_fields, data_path, parse_yaml
 from screener.errors import CatalogueError
 from screener.legal import ilo_indicators, legal_elements
 from screener.normalize import SIGNALS
@@ -163,7 +163,7 @@ def _lists(path: Path, digest) -> dict[str, Choice]:
     text = path.read_text(encoding="utf-8")
     digest.update(path.name.encode() + b"\0" + text.encode())
     try:
-        raw = yaml.safe_load(text) or {}
+        raw = parse_yaml(text) or {}
     except yaml.YAMLError as error:
         raise CatalogueError(f"{path.name}: not valid YAML: {error}") from None
     if not isinstance(raw, dict):
@@ -177,8 +177,8 @@ def _lists(path: Path, digest) -> dict[str, Choice]:
 def _entries_with_lines(path: Path, text: str) -> Iterator[tuple[Any, int, dict[tuple[str, int], int]]]:
     """Each entry with its line and the lines of its patterns and near rules (by field, index)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
+        data = parse_yaml(text)
     except yaml.YAMLError as error:
         raise CatalogueError(f"{path.name}: not valid YAML: {error}") from None
     if data is None:

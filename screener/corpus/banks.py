@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from screener._data import parse_yaml
 from screener.errors import CatalogueError
 from screener.indicators import AD_TYPES
 
@@ -175,7 +176,7 @@ def _load(folder_name: str) -> Banks:
 
 def _parse(name: str, text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as error:
         raise CatalogueError(f"{name}: not valid YAML: {error}") from None
     if not isinstance(data, dict):

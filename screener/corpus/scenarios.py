@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from screener._data import check_fields, load_yaml
+from screener._data import SAFE_LOADER, check_fields, load_yaml, parse_yaml
 from screener.corpus.banks import AD_TYPES, SPLITS, SlotFiller, _partition, load_banks
 from screener.corpus.disguise import DISGUISES, OBFUSCATING, disguise
 from screener.errors import CatalogueError
@@ -88,8 +88,8 @@ def _load(folder_name: str) -> tuple[Scenario, ...]:
     for path in sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name):
         text = path.read_text(encoding="utf-8")
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            root = yaml.compose(text, Loader=SAFE_LOADER)
+            data = parse_yaml(text)
         except yaml.YAMLError as error:
             raise CatalogueError(f"{path.name}: not valid YAML: {error}") from None
         if not isinstance(data, list):
