@@ -201,7 +201,7 @@ def train(
         union = pipeline.named_steps["features"]
         both = union.transform(pipeline.named_steps["parse"].transform(list(texts)))  # evidence, then terms
         terms = both[:, len(union.transformer_list[0][1].feature_names_) :]
-        if ad_types is not None:
+        if ad_types is not None and len(set(ad_types)) > 1:  # one ad type alone (a small review export) trains no head
             type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(both, list(ad_types))
         for element in ELEMENTS if elements is not None else ():
             shown = [element in str(row).split(";") for row in elements]
