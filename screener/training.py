@@ -76,6 +76,8 @@ def train_bundle(
         "training_data": {"file": data.name, "sha256": file_sha256(data), "rows": int(len(train_frame))},
         "thresholds": model.thresholds,
     }
+    if reviews is not None:
+        manifest["training_data"]["reviews"] = reviews
     if dev is not None:
         manifest["dev_data"] = {"file": Path(dev).name, "sha256": file_sha256(Path(dev))}
     if dev is not None:
