@@ -29,9 +29,9 @@ test: $(STAMP) browser
 # Headless Chromium for the review page's browser tests (Debian's packages), installed only where missing.
 browser:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; \
-	elif command -v apt-get >/dev/null; then \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver; \
-	else echo "no apt-get: install chromium and chromedriver yourself, or the browser tests are skipped"; fi
+	else echo "cannot apt-get (not root, or not Debian): install chromium and chromium-driver yourself, or the browser tests are skipped"; fi
 
 corpus: $(STAMP)
 	$(BIN)/screener corpus generate --out $(CORPUS) --n $(CORPUS_N) --seed $(CORPUS_SEED) --compress --generator 2
