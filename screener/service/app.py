@@ -5,7 +5,8 @@ Endpoints: ``GET /healthz``; ``POST /v1/screen`` (exactly ``screen(text).to_dict
 (training columns, `screener.service.export`), ``GET /v1/reviews/{id}``, ``DELETE
 /v1/reviews/{id}``; the review page at ``/`` with its files under ``/static``; OpenAPI docs at
 ``/docs``. The model is loaded once, when the app is made; screening and the store run in a
-fixed pool of threads, off the event loop. Nothing logged holds ad text.
+fixed pool of threads and the store in another (its writes wait on the disk), both off the event
+loop. Nothing logged holds ad text.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ __all__ = ["create_app", "DEFAULT_THREADS"]
 
 #: Screening threads of one server process: the work holds the GIL, so more than two buy nothing.
 DEFAULT_THREADS = 2
+#: Threads that reach the reviews store (mostly waiting for the disk to sync a commit).
+STORE_THREADS = 4
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("screener.service")
 T = TypeVar("T")
@@ -94,6 +97,7 @@ def create_app(
     screener = Screener(bundle, profile)
     store = ReviewStore(db_path)
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="screener")
+    store_pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="screener-store")
     model_info = {
         "name": bundle.name,
         "version": bundle.version,
@@ -104,11 +108,15 @@ def create_app(
     async def run(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(pool, partial(function, *args, **kwargs))
 
+    async def run_store(function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(store_pool, partial(function, *args))
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await run(screener.screen, "warm up")  # the first call builds caches: not on a caller's time
         yield
         pool.shutdown(wait=True)
+        store_pool.shutdown(wait=True)
 
     app = FastAPI(
         title="screener",
@@ -168,9 +176,7 @@ def create_app(
         results = await run(screener.screen_batch, request.texts, profile=request.profile) if request.texts else []
         return JSONResponse([result.to_dict() for result in results])
 
-    def record(request: ReviewRequest) -> tuple[dict[str, Any], bool]:
-        used = request.profile or profile
-        result = screen_dict(request.text, used)
+    def record(request: ReviewRequest, result: dict[str, Any], used: str) -> tuple[dict[str, Any], bool]:
         review, new = store.save(
             request.text, request.decision, result, model_info, used, tuple(dict.fromkeys(request.elements or ())),
             request.ad_type or "", request.note or "", request.ad_id or "",
@@ -183,13 +189,15 @@ def create_app(
         """Record a decision on an ad (201; 200 when it updates the review of the same ad_id and
         text). The service screens the ad again and keeps the result with the review."""
         _check_length(request.text)
-        review, new = await run(record, request)
+        used = request.profile or profile
+        result = await run(screen_dict, request.text, used)
+        review, new = await run_store(record, request, result, used)
         return JSONResponse(review, status_code=201 if new else 200)
 
     @v1.get("/reviews", tags=["reviews"])
     async def list_reviews(limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)) -> JSONResponse:
         """Reviews, newest first, without their result dicts (``GET /v1/reviews/{id}`` has it)."""
-        total, reviews = await run(lambda: (store.count(), store.page(limit, offset)))
+        total, reviews = await run_store(lambda: (store.count(), store.page(limit, offset)))
         return JSONResponse({"total": total, "limit": limit, "offset": offset, "reviews": [r.to_dict(with_result=False) for r in reviews]})
 
     @v1.get("/reviews.csv", tags=["reviews"], response_class=StreamingResponse)
@@ -202,7 +210,7 @@ def create_app(
     @v1.get("/reviews/{review_id}", tags=["reviews"])
     async def get_review(review_id: int) -> JSONResponse:
         """One review as a record: the ad, its sha256, the full result, the model and the times."""
-        review = await run(store.get, review_id)
+        review = await run_store(store.get, review_id)
         if review is None:
             raise HTTPException(404, f"no review {review_id}")
         return JSONResponse(review.to_dict())
@@ -210,7 +218,7 @@ def create_app(
     @v1.delete("/reviews/{review_id}", tags=["reviews"], status_code=204)
     async def delete_review(review_id: int) -> Response:
         """Delete a review and its ad text (for data-protection requests)."""
-        if not await run(store.delete, review_id):
+        if not await run_store(store.delete, review_id):
             raise HTTPException(404, f"no review {review_id}")
         log.info("review %d deleted", review_id)
         return Response(status_code=204)
