@@ -11,7 +11,7 @@ CORPUS_V1 := corpora/synthetic-v1
 
 MODEL := screener/models/default
 
-.PHONY: demo test bench corpus corpus-v1 model clean
+.PHONY: demo test browser bench bench-service corpus corpus-v1 model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,15 @@ demo: $(STAMP)
 	$(BIN)/screener screen --csv corpora/examples/ads.csv --id-column id
 	$(BIN)/screener screen "Girls 18-25 wanted for hostess work abroad. We pay your flight; the cost is deducted from your first salaries. Contact only on WhatsApp."
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Headless Chromium for the review page's browser tests (Debian's packages), installed only where missing.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver; \
+	else echo "cannot apt-get (not root, or not Debian): install chromium and chromium-driver yourself, or the browser tests are skipped"; fi
 
 corpus: $(STAMP)
 	$(BIN)/screener corpus generate --out $(CORPUS) --n $(CORPUS_N) --seed $(CORPUS_SEED) --compress --generator 2
@@ -37,6 +44,9 @@ model: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
+
+bench-service: $(STAMP)
+	$(BIN)/python benchmarks/bench_service.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -203,7 +203,7 @@ def train(
         parsed = pipeline.named_steps["parse"].transform(list(texts))
         both = union.transform(parsed)  # evidence, then terms
         terms = both[:, len(union.transformer_list[0][1].feature_names_) :]
-        if ad_types is not None:
+        if ad_types is not None and len(set(ad_types)) > 1:  # one ad type alone (a small review export) trains no head
             cues = sp.csr_matrix(type_cue_matrix([ad.tokens for ad in parsed]))
             type_head = LogisticRegression(max_iter=3000, random_state=seed).fit(sp.hstack([both, cues], format="csr"), list(ad_types))
         for element in ELEMENTS if elements is not None else ():

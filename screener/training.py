@@ -5,15 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from screener.bundle import Bundle, file_sha256, save_bundle
 from screener.corpus.baseline import read_split
 from screener.errors import InputError
 from screener.evaluate import metrics
 from screener.indicators import load_catalogue
 from screener.model import CALIBRATION_FOLDS, train
-from screener.tables import read_table
+from screener.tables import check_labels, read_table
 
-__all__ = ["train_bundle", "model_card"]
+__all__ = ["REVIEW_COLUMNS", "train_bundle", "model_card"]
+
+#: Columns that mark rows as moderators' reviews (`screener reviews export`).
+REVIEW_COLUMNS = ("decision", "reviewed_at")
 
 
 def train_bundle(
@@ -34,10 +39,18 @@ def train_bundle(
     Any labelled CSV works; an ``ad_type`` column trains the ad-type head, an ``elements`` column
     (ACT;MEANS;PURPOSE as shown by each ad) the element heads, and ``ad_type`` /
     ``difficulty`` columns break the dev metrics down. The same files and seed give the same model.
+    In moderators' reviews (`REVIEW_COLUMNS`), rows decided "unsure" are skipped, and the manifest
+    counts the reviewed rows for the model card.
     """
     data, out = Path(data), Path(out)
-    frame = read_table(data)
-    train_frame = read_split(data, text_column, label_column)
+    frame = read_table(data, (text_column, label_column), hint="use --text-column/--label-column")
+    reviews = None
+    if set(REVIEW_COLUMNS) <= set(frame.columns):
+        unsure = frame["decision"] == "unsure"
+        reviews = {"rows": int(frame["decision"].isin(["suspicious", "not_suspicious"]).sum()), "unsure_skipped": int(unsure.sum())}
+        frame = frame[~unsure].reset_index(drop=True)
+    check_labels(frame, label_column, data)
+    train_frame = pd.DataFrame({"text": frame[text_column], "label": frame[label_column].astype(int)})
     if train_frame["label"].nunique() < 2:
         raise InputError(f"{data} needs both labels 0 and 1 to train; found only {train_frame['label'].unique().tolist()}")
     fewest = train_frame["label"].value_counts().min()
@@ -63,6 +76,8 @@ def train_bundle(
         "training_data": {"file": data.name, "sha256": file_sha256(data), "rows": int(len(train_frame))},
         "thresholds": model.thresholds,
     }
+    if reviews is not None:
+        manifest["training_data"]["reviews"] = reviews
     if dev is not None:
         manifest["dev_data"] = {"file": Path(dev).name, "sha256": file_sha256(Path(dev))}
     if dev is not None:
@@ -100,6 +115,18 @@ ad type right {_figure(figures.get('ad_type_accuracy'))}.{extra}
 """
 
 
+def _reviews_line(data: dict[str, Any]) -> str:
+    """The model card's line on moderators' reviews in the training data ("" when none)."""
+    reviews = data.get("reviews")
+    if reviews is None:
+        return ""
+    return (
+        f"\n- Moderators' reviews: {reviews['rows']} of these rows are moderators' decisions exported from "
+        f"`screener serve` ({reviews['unsure_skipped']} decided unsure were skipped). They are the ads that were "
+        "reviewed, not a sample of all ads, and their labels are human judgements."
+    )
+
+
 def model_card(manifest: dict[str, Any]) -> str:
     """The model card, from the manifest and its dev metrics."""
     dev = manifest.get("metrics", {}).get("dev", {})
@@ -131,7 +158,7 @@ prevalence, or any language other than English.
 ## Training
 
 - Data: `{manifest['training_data']['file']}` ({manifest['training_data']['rows']} rows, sha256
-  `{manifest['training_data']['sha256'][:16]}...`), seed {manifest['seed']}.
+  `{manifest['training_data']['sha256'][:16]}...`), seed {manifest['seed']}.{_reviews_line(manifest['training_data'])}
 - Features: indicator evidence from catalogue `{manifest['catalogue_version']}` (hit counts,
   negated mentions apart, element co-occurrence, youth cues, obfuscation signals) and TF-IDF of the
   ad's own words with identity terms (nationality, ethnicity, religion, community, names, places,

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,3 +144,25 @@ def run_cli(*args: str) -> CliResult:
 def cli():
     """`cli("score", ...)` -> `CliResult`; see `run_cli`."""
     return run_cli
+
+
+@contextmanager
+def running(app, **config):
+    """Run an ASGI `app` with uvicorn on a free loopback port in a background thread; yields its
+    base URL and stops the server afterwards. `config` goes to `uvicorn.Config`."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, **{"log_level": "warning", **config}))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

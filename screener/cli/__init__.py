@@ -14,6 +14,7 @@ from screener.cli.catalogue import extract, indicators
 from screener.cli.link import link
 from screener.cli.models import compare, evaluate, fairness, robustness, train
 from screener.cli.screen import score, screen
+from screener.cli.serve import reviews, serve
 from screener.errors import ScreenerError
 
 __all__ = ["app", "main"]
@@ -25,10 +26,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for command in (indicators, extract, train, evaluate, compare, robustness, fairness, screen, score, link):
+for command in (indicators, extract, train, evaluate, compare, robustness, fairness, screen, score, link, serve):
     app.command(command.__name__)(command)
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(bundle.app, name="bundle")
+app.add_typer(reviews, name="reviews")
 
 
 def main() -> None:
