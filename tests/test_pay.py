@@ -59,6 +59,16 @@ FORMS = [
     ("Ks 300,000", 300_000, "MMK", "unstated"),
     ("$50,000 pa", 50_000, "USD", "year"),
     ("300 pounds a week", 300, "GBP", "week"),
+    # short real-world forms (issue 11): codes glued to the sum, local abbreviations
+    ("P40,000 a month", 40_000, "PHP", "month"),
+    ("Sh200,000 monthly", 200_000, "KES", "month"),
+    ("VND20 million per month", 20_000_000, "VND", "month"),
+    ("KD150", 150, "KWD", "unstated"),
+    ("SR 2500 per month", 2500, "SAR", "month"),
+    ("10,000 yuan a month", 10_000, "CNY", "month"),
+    ("150 million kip", 150_000_000, "LAK", "unstated"),
+    ("3 million won per month", 3_000_000, "KRW", "month"),
+    ("700 dinars", 700, "KWD", "unstated"),
 ]
 
 
@@ -253,3 +263,32 @@ def test_high_pay_for_a_stated_skill_is_not_a_lure_signal():
     assert high_pay(lure)
     assert not high_pay("Consultant surgeon, GMC registration, salary £9,000 per month.")
     assert not high_pay("Office work in Leeds, 5 years of experience, salary £9,000 per month.")
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "amount"),
+    [
+        ("P40,000 a month", "p", "40,000"),
+        ("Sh200,000", "sh", "200,000"),
+        ("KD150 salary", "kd", "150"),
+        ("VND20 million", "vnd", "20"),
+        ("SR 2500", "sr", "2500"),
+        ("RMB 10,000", "rmb", "10,000"),
+        ("150 million kip", "kip", "150"),
+        ("NGN 300,000", "ngn", "300,000"),
+        ("₦300,000", "₦", "300,000"),
+        ("25,000 baht", "baht", "25,000"),
+        ("700 dinars", "dinars", "700"),
+        ("Rs 50,000", "rs", "50,000"),
+        ("3000 riyals", "riyals", "3000"),
+    ],
+)
+def test_the_currency_placeholder_reads_local_codes_and_glued_sums(extractor, text, currency, amount):
+    """The catalogue's {CURRENCY} and {AMOUNT} see the same local forms `find_pay` reads."""
+    norms = {t.text: t.norm_ for t in extractor.doc(text)}
+    assert norms[currency] == "{CURRENCY}" and norms[amount] in ("{AMOUNT}", "{AGE}"), norms
+
+
+@pytest.mark.parametrize(("text", "word"), [("P2P lending", "p2p"), ("A4 paper", "a4"), ("she won 500 votes", "won"), ("RP with me", "rp"), ("dong quai tea", "dong")])
+def test_words_like_currency_codes_stay_words(extractor, text, word):
+    assert {t.text: t.norm_ for t in extractor.doc(text)}[word] != "{CURRENCY}"

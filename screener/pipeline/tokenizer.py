@@ -21,13 +21,38 @@ from screener.pipeline.keys import NORMALIZED_KEY
 __all__ = ["NormalizingTokenizer", "create_normalizing_tokenizer", "token_class", "THOUSANDS"]
 
 _NOT_CONTRACTIONS = frozenset({"id", "wed"})
-_CURRENCIES = frozenset(
-    "$ € £ ¥ ₹ usd eur euro euros gbp dollar dollars pound pounds aed dirham dirhams ringgit "
-    "rm sgd cad aud us$".split()
-)
+#: Currency words and codes a ``{CURRENCY}`` token may be: the one-word aliases of the pay
+#: reference (``data/pay_reference.yaml``: "kd", "sar", "riyals", "php", "₱", "vnd", "kip", "yuan",
+#: "rmb", "rs", "ksh", "₦", "baht", "yen", "dinars" ...) and its capitalised codes that are no
+#: English word ("KD", "SR", "QR", "JD"), and "P" (peso) and "Sh" (shilling) as ads write them
+#: before a sum ("P40,000", "Sh 200,000"), less aliases that are common words or slang in ads.
+_NOT_CURRENCY = frozenset("rp dong tk dh rand rands lev som soms lei leu real sol".split())
+_CAPITAL_CURRENCIES = frozenset("rm kd sr qr jd lak ks cad".split())
+
+
+def _currency_words() -> frozenset[str]:
+    reference = load_yaml("pay_reference.yaml")["currencies"]
+    words = {"$", "€", "£", "¥", "₹", "pound", "pounds", "p", "sh"}
+    for row in reference.values():
+        for alias in map(str, row.get("aliases", [])):
+            if " " not in alias and alias == alias.lower():
+                words.add(alias)
+    return frozenset((words | _CAPITAL_CURRENCIES) - _NOT_CURRENCY)
+
+
+_CURRENCIES = _currency_words()
 _DIGITS = re.compile(r"^\+?\d[\d,.\s]*$")
 _AGE_SUFFIX = re.compile(r"^(\d{2})(?:yo|y\.o|y/o|yrs|yr|y)$")
 THOUSANDS = re.compile(r"^\d+(?:[.,]\d+)?k$")
+
+
+def _glued_currency_prefix() -> str:
+    """A prefix rule that splits a currency written against its sum ("P40,000", "KD150",
+    "Sh200,000", "VND20 million") into the currency and the number, so that both the
+    ``{CURRENCY}`` and the ``{AMOUNT}`` placeholders see them; only before a number that ends the
+    word ("P2P", "A4" and "Rs2k" stay whole unless all of it is a sum)."""
+    codes = sorted((w for w in _CURRENCIES if w.isalpha()), key=len, reverse=True)
+    return r"(?i:" + "|".join(map(re.escape, codes)) + r")(?=\d[\d,.]*(?:k|m|mn)?(?:[^\w]|$))"
 
 
 def token_class(text: str) -> str | None:
@@ -172,7 +197,7 @@ def create_normalizing_tokenizer(catalogue: str = "") -> Callable[[Language], No
         base = spacy.tokenizer.Tokenizer(
             nlp.vocab,
             rules={k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if k.lower() not in _NOT_CONTRACTIONS},
-            prefix_search=spacy.util.compile_prefix_regex(nlp.Defaults.prefixes).search,
+            prefix_search=spacy.util.compile_prefix_regex([*nlp.Defaults.prefixes, _glued_currency_prefix()]).search,
             suffix_search=spacy.util.compile_suffix_regex(nlp.Defaults.suffixes).search,
             infix_finditer=spacy.util.compile_infix_regex(nlp.Defaults.infixes).finditer,
             token_match=nlp.Defaults.token_match,
