@@ -143,9 +143,9 @@ def _owners(ads: Sequence[ParsedAd], lexical: _Lexical) -> np.ndarray:
     return owner
 
 
-def _free_terms(model: ScreeningModel, lexical: _Lexical, free: np.ndarray, shares: np.ndarray) -> tuple[list[str], list[float], np.ndarray]:
-    """The terms outside every hit with their summed contributions, each ad's in order of first
-    occurrence (as `ScreeningModel.score` fills its dict), and where each ad's begin."""
+def _free_terms(model: ScreeningModel, lexical: _Lexical, free: np.ndarray, shares: np.ndarray) -> tuple[list[str], list[float], list[tuple[int, int]], np.ndarray]:
+    """The terms outside every hit with their summed contributions and first spans, each ad's in
+    order of first occurrence (as `ScreeningModel.score` fills its dict), and where each ad's begin."""
     width = len(model._terms)
     _, first, counts = np.unique(lexical.row[free] * width + lexical.column[free], return_index=True, return_counts=True)
     order = np.argsort(first, kind="stable")
@@ -158,7 +158,8 @@ def _free_terms(model: ScreeningModel, lexical: _Lexical, free: np.ndarray, shar
             total += values[i]
         values[i] = total
     bounds = np.searchsorted(lexical.row[first], np.arange(len(lexical.bounds)))
-    return model._terms[lexical.column[first]].tolist(), values, bounds
+    spans = list(zip(lexical.start[first].tolist(), lexical.end[first].tolist()))
+    return model._terms[lexical.column[first]].tolist(), values, spans, bounds
 
 
 def _ad_types(model: ScreeningModel, features: sp.csr_matrix, ads: Sequence[ParsedAd]) -> list[str]:
@@ -206,7 +207,7 @@ def score_chunk(model: ScreeningModel, ads: Sequence[ParsedAd]) -> list[Scored]:
     owned = np.flatnonzero(owner >= 0)
     for row, hit, share in zip(lexical.row[owned].tolist(), owner[owned].tolist(), occurrence_share[owned].tolist()):
         evidence[row][0][hit] += share
-    terms, term_values, term_bounds = _free_terms(model, lexical, np.flatnonzero(owner < 0), occurrence_share)
+    terms, term_values, term_first, term_bounds = _free_terms(model, lexical, np.flatnonzero(owner < 0), occurrence_share)
     results = []
     for i, ad in enumerate(ads):
         hit_parts, signals, _ = evidence[i]
@@ -230,6 +231,7 @@ def score_chunk(model: ScreeningModel, ads: Sequence[ParsedAd]) -> list[Scored]:
                 intercept=model._intercept,
                 hit_contributions=tuple(hit_parts),
                 term_contributions=term_parts,
+                term_spans=dict(zip(terms[low:high], term_first[low:high])),
                 signals=signals,
                 ad_type=types[i],
                 element_probabilities=row_probabilities,

@@ -65,7 +65,8 @@ def explain(
         elements["ACT"].present or elements["PURPOSE"].present
     )
     ranked = sorted(scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
-    terms = tuple(TermContribution(term, value) for term, value in ranked[:TOP_TERMS] if value != 0.0)
+    written = {term: " ".join(ad.text[start:end].split()) for term, (start, end) in scored.term_spans.items()}
+    terms = tuple(TermContribution(term, value, written.get(term, "")) for term, value in ranked[:TOP_TERMS] if value != 0.0)
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)

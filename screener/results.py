@@ -93,17 +93,22 @@ class ElementFinding:
 
 @dataclass(frozen=True, slots=True)
 class TermContribution:
-    """A lexical term outside any hit, with its contribution to the logit."""
+    """A lexical term outside any hit, with its contribution to the logit.
+
+    `term` is the model's feature (lower-case NORMs, number classes such as ``{AMOUNT}``,
+    folded gender words such as ``g:ladies``); `text` is how the ad wrote it, where it first
+    occurs ("" in results stored before this field)."""
 
     term: str
     contribution: float
+    text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "contribution": self.contribution}
+        return {"term": self.term, "contribution": self.contribution, "text": self.text}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TermContribution":
-        return cls(data["term"], data["contribution"])
+        return cls(data["term"], data["contribution"], data.get("text", ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,8 @@ class Scored:
     element_probabilities: dict[str, float] = field(default_factory=dict)
     #: Spans of the words that suggest an element most, for elements at or above `ELEMENT_WORDING`.
     element_cues: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    #: Where each term of `term_contributions` first occurs in the text.
+    term_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -247,11 +249,13 @@ class ScreeningModel:
         per_occurrence = dict(zip(weights, (self._coef[self._offset + columns] * values / [counts[c] for c in weights]).tolist()))
         spans = [(h.start, h.end) for h in ad.hits]
         term_parts: dict[str, float] = {}
+        term_spans: dict[str, tuple[int, int]] = {}
         for term, column, start, end in located:
             contribution = per_occurrence[column]
             owner = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None) if spans else None
             if owner is None:
                 term_parts[term] = term_parts.get(term, 0.0) + contribution
+                term_spans.setdefault(term, (start, end))
             else:
                 hit_parts[owner] += contribution
         logit = self._intercept + sum(hit_parts) + sum(term_parts.values()) + signals
@@ -265,6 +269,7 @@ class ScreeningModel:
             intercept=self._intercept,
             hit_contributions=tuple(hit_parts),
             term_contributions=term_parts,
+            term_spans=term_spans,
             signals=signals,
             ad_type=self._ad_type(evidence, columns, values, ad.tokens),
             element_probabilities=probabilities,

@@ -153,3 +153,13 @@ def test_hits_on_disguised_mixtures_are_valid_and_deterministic(mini_extractor, 
     assert first == mini_extractor.extract(text)
     for hit in first:
         assert text[hit.start : hit.end] == hit.text and hit.start < hit.end
+
+
+def test_terms_say_how_the_ad_wrote_them(screener):
+    ad = "Sweet LADIES, earn 3000 dollars a month, DM me on WhatsApp"
+    result = screener.screen(ad)
+    assert result.terms
+    for term in result.terms:
+        assert term.text and term.text.lower() in ad.lower(), term
+    assert any(term.text != term.term for term in result.terms)  # a NORM or a class, shown as written
+    assert type(result.terms[0]).from_dict(result.terms[0].to_dict()) == result.terms[0]
