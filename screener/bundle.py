@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
+from importlib import metadata
 import spacy
 
 from screener.errors import BundleError
@@ -65,7 +65,7 @@ def library_versions() -> dict[str, str]:
     """The versions a bundle records and compares."""
     from screener import __version__
 
-    return {"screener": __version__, "scikit-learn": sklearn.__version__, "spacy": spacy.__version__}
+    return {"screener": __version__, "scikit-learn": metadata.version("scikit-learn"), "spacy": spacy.__version__}
 
 
 def save_bundle(model: ScreeningModel, folder: str | Path, manifest: dict[str, Any], card: str) -> dict[str, Any]:

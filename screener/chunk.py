@@ -111,7 +111,7 @@ class _Lexical:
         values = (1.0 + np.log(self.counts)) * model._lexical.idf_[self.columns]
         bounds = self.indptr.tolist()
         squares = np.ones(n)
-        for i in range(n):  # each row's squared norm, with the dot product of `LexicalTerms.weights_of_counts`
+        for i in range(n):  # each row's squared norm, with the dot product of `TermWeights.weights_of_counts`
             if bounds[i + 1] > bounds[i]:
                 part = values[bounds[i] : bounds[i + 1]]
                 squares[i] = np.dot(part, part)

@@ -1,8 +1,9 @@
 """Features of an ad: indicator evidence and lexical terms, from one pass of the spaCy pipeline.
 
 `parse` turns a text into a `ParsedAd` (hits, masked lexical terms with their character spans,
-obfuscation signals); the scikit-learn transformers `IndicatorFeatures` and `LexicalTerms` read
-the same parsed ads, so each text is tokenized once.
+obfuscation signals); `IndicatorLayout` and `TermWeights` turn parsed ads into the model's
+evidence and lexical columns, so each text is tokenized once. They use no scikit-learn, so
+screening never imports it; `screener.model` wraps them as scikit-learn transformers for training.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM
 
 from screener._data import data_path, identity_words
@@ -23,7 +22,7 @@ from screener.evidence import MAX_TEXT_CHARS, Extractor
 from screener.pipeline import NORMALIZED_KEY
 from screener.results import IndicatorHit
 
-__all__ = ["ParsedAd", "Parser", "IndicatorFeatures", "LexicalTerms", "terms_of", "IDENTITY_TOKEN"]
+__all__ = ["ParsedAd", "Parser", "IndicatorLayout", "TermWeights", "NotFitted", "terms_of", "IDENTITY_TOKEN"]
 
 IDENTITY_TOKEN = "<identity>"
 _TOKEN_ATTRS = [LOWER, NORM, IS_PUNCT, IS_SPACE, IDX, LENGTH]
@@ -145,22 +144,20 @@ def term_occurrences(ad: ParsedAd) -> list[tuple[str, int, int]]:
 
 
 def terms_of(ad: ParsedAd) -> list[str]:
-    """The lexical terms of an ad (the analyzer of `LexicalTerms`), as in `term_occurrences`."""
+    """The lexical terms of an ad (the analyzer of `TermWeights`), as in `term_occurrences`."""
     return [term for term, _, _ in term_occurrences(ad)]
 
 
-class _ParsedAdsInput:
-    """Estimator tags of transformers that take a list of `ParsedAd`, not a 2-D array."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = False
-        tags.requires_fit = True
-        return tags
+class NotFitted(ValueError, AttributeError):
+    """A feature layout used before it was fitted."""
 
 
-class IndicatorFeatures(_ParsedAdsInput, TransformerMixin, BaseEstimator):
+def _require(layout, attribute: str) -> None:
+    if not hasattr(layout, attribute):
+        raise NotFitted(f"this {type(layout).__name__} is not fitted yet: call fit first")
+
+
+class IndicatorLayout:
     """Evidence features: hit counts per indicator (negated ones apart), per element, element
     co-occurrence, youth cues, obfuscation signals.
 
@@ -192,12 +189,12 @@ class IndicatorFeatures(_ParsedAdsInput, TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "feature_names_")
+        _require(self, "feature_names_")
         return self.feature_names_
 
     def transform(self, X) -> sp.csr_matrix:
         """One row of features per `ParsedAd`."""
-        check_is_fitted(self, "feature_names_")
+        _require(self, "feature_names_")
         rows, cols, values = [], [], []
         for row, ad in enumerate(X):
             for name, value in self.features(ad).items():
@@ -240,7 +237,7 @@ class IndicatorFeatures(_ParsedAdsInput, TransformerMixin, BaseEstimator):
         return found
 
 
-class LexicalTerms(_ParsedAdsInput, TransformerMixin, BaseEstimator):
+class TermWeights:
     """TF-IDF of the ad's own terms (unigrams and bigrams of masked NORM tokens).
 
     Parameters
@@ -271,7 +268,7 @@ class LexicalTerms(_ParsedAdsInput, TransformerMixin, BaseEstimator):
         return self
 
     def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "vocabulary_")
+        _require(self, "vocabulary_")
         return np.array(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
 
     def weights(self, ad: ParsedAd) -> dict[int, float]:
@@ -295,7 +292,7 @@ class LexicalTerms(_ParsedAdsInput, TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> sp.csr_matrix:
         """One TF-IDF row per `ParsedAd`."""
-        check_is_fitted(self, "vocabulary_")
+        _require(self, "vocabulary_")
         rows, cols, values = [], [], []
         for row, ad in enumerate(X):
             for column, value in self.weights(ad).items():

@@ -83,9 +83,16 @@ def upgrade_bundle(old: str | Path, new: str | Path, trust: bool = False) -> dic
         import joblib
     except ImportError:
         raise BundleError("upgrading a format-2 bundle needs joblib: pip install 'screener[legacy]'") from None
+    import screener.features
+    from screener.model import IndicatorFeatures, LexicalTerms
     from screener.scorer import ScreeningModel
 
-    loaded = joblib.load(old / OLD_MODEL_FILE)
+    # Format-2 pickles name the two transformers under screener.features, where they lived then.
+    screener.features.IndicatorFeatures, screener.features.LexicalTerms = IndicatorFeatures, LexicalTerms
+    try:
+        loaded = joblib.load(old / OLD_MODEL_FILE)
+    finally:
+        del screener.features.IndicatorFeatures, screener.features.LexicalTerms
     state = getattr(loaded, "__dict__", {})
     if not isinstance(loaded, ScreeningModel) or "pipeline" not in state:
         raise BundleError(f"{old / OLD_MODEL_FILE} does not hold a format-2 screening model")

@@ -21,13 +21,50 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from screener.ad_type_words import type_cue_matrix
-from screener.features import IndicatorFeatures, LexicalTerms, ParsedAd
+from screener.features import IndicatorLayout, ParsedAd, TermWeights
 from screener.indicators import load_catalogue
 from screener.legal import ELEMENTS
 from screener.normalize import SIGNALS
 from screener.scorer import ScreeningModel, parser
 
-__all__ = ["CALIBRATION_FOLDS", "ParseAds", "EvidenceDropoutClassifier", "make_pipeline", "train"]
+__all__ = ["CALIBRATION_FOLDS", "ParseAds", "IndicatorFeatures", "LexicalTerms", "EvidenceDropoutClassifier", "make_pipeline", "train"]
+
+
+class _ParsedAdsInput:
+    """Estimator tags of transformers that take a list of `ParsedAd`, not a 2-D array."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = False
+        tags.requires_fit = True
+        return tags
+
+
+class IndicatorFeatures(_ParsedAdsInput, TransformerMixin, BaseEstimator, IndicatorLayout):
+    __doc__ = IndicatorLayout.__doc__
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "feature_names_")
+        return super().get_feature_names_out(input_features)
+
+    def transform(self, X) -> sp.csr_matrix:
+        """One row of features per `ParsedAd`."""
+        check_is_fitted(self, "feature_names_")
+        return super().transform(X)
+
+
+class LexicalTerms(_ParsedAdsInput, TransformerMixin, BaseEstimator, TermWeights):
+    __doc__ = TermWeights.__doc__
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vocabulary_")
+        return super().get_feature_names_out(input_features)
+
+    def transform(self, X) -> sp.csr_matrix:
+        """One TF-IDF row per `ParsedAd`."""
+        check_is_fitted(self, "vocabulary_")
+        return super().transform(X)
 
 
 class ParseAds(TransformerMixin, BaseEstimator):

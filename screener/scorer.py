@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from screener.ad_type_words import CUE_TYPES, type_cues
 from screener.evidence import Extractor
-from screener.features import IndicatorFeatures, LexicalTerms, Parser, ParsedAd, term_occurrences
+from screener.features import IndicatorLayout, Parser, ParsedAd, TermWeights, term_occurrences
 from screener.results import PROFILES
 
 __all__ = ["ELEMENT_WORDING", "PROFILES", "LinearHead", "ScreeningModel", "Scored", "parser"]
@@ -81,7 +81,7 @@ class ScreeningModel:
     ----------
     catalogue : str
         The catalogue folder the model was trained with ("" for the shipped one).
-    evidence, lexical : IndicatorFeatures, LexicalTerms
+    evidence, lexical : IndicatorLayout, TermWeights
         The fitted feature transformers (evidence columns first, then lexical terms).
     coef : ndarray
         Weights of the evidence and lexical columns.
@@ -100,8 +100,8 @@ class ScreeningModel:
     def __init__(
         self,
         catalogue: str,
-        evidence: IndicatorFeatures,
-        lexical: LexicalTerms,
+        evidence: IndicatorLayout,
+        lexical: TermWeights,
         coef: np.ndarray,
         intercept: float,
         calibration: tuple[float, float],
@@ -165,9 +165,9 @@ class ScreeningModel:
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray], settings: Mapping) -> "ScreeningModel":
         """The model `to_arrays` stored."""
-        evidence = IndicatorFeatures(**settings["evidence"]).fit([])
+        evidence = IndicatorLayout(**settings["evidence"]).fit([])
         lexical_settings = settings["lexical"]
-        lexical = LexicalTerms(min_df=lexical_settings["min_df"], max_features=lexical_settings["max_features"])
+        lexical = TermWeights(min_df=lexical_settings["min_df"], max_features=lexical_settings["max_features"])
         lexical.vocabulary_ = {term: i for i, term in enumerate(lexical_settings["terms"])}
         lexical.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
         lexical.n_features_in_ = 1

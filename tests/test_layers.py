@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "screener"
@@ -87,3 +89,10 @@ def test_no_import_circle_even_counting_imports_inside_functions():
     graph = {name: imports(path, set(known)) - {name} for name, path in known.items()}
     assert sum(map(len, graph.values())) > 100  # the graph is read, not empty
     assert cycles(graph) == []
+
+
+def test_screening_imports_no_training_library():
+    # scikit-learn and pandas cost ~2 s of import; screening needs neither (a bundle is arrays).
+    code = "import sys, screener; screener.screen; import screener.screening; print(sorted(m for m in ('sklearn', 'pandas') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

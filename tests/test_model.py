@@ -23,10 +23,9 @@ from conftest import MINI_CATALOGUE, TINY_TRAINING
 from screener import MAX_TEXT_CHARS, ScreeningResult, load_catalogue
 from screener.ad_type_words import CUE_TYPES, type_cue_matrix, type_cues
 from screener.bundle import BundleError, load_bundle
-from screener.features import IndicatorFeatures, LexicalTerms
 from screener.explain import explain
 from screener.features import ParsedAd
-from screener.model import EvidenceDropoutClassifier, ParseAds, make_pipeline
+from screener.model import EvidenceDropoutClassifier, IndicatorFeatures, LexicalTerms, ParseAds, make_pipeline
 from screener.scorer import _OTHER_BELOW, Scored, ScreeningModel
 from screener.results import ModelInfo
 from screener.training import train_bundle
