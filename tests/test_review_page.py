@@ -157,3 +157,11 @@ def test_hostile_ads_render_inert_and_readable(site, browser, text):
     visible = text.replace("\u202e", "⟨U+202E⟩").replace("\u202c", "⟨U+202C⟩")
     assert shown == visible
     assert browser.find_element(By.ID, "text").is_displayed()
+
+
+def test_api_reference_renders_from_local_files(site, browser):
+    url = site[0]
+    browser.get(url + "/docs")
+    wait_for(browser, lambda d: "/v1/screen" in d.find_element(By.ID, "swagger-ui").text)
+    assert "/v1/reviews" in browser.find_element(By.ID, "swagger-ui").text
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

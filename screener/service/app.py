@@ -24,6 +24,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+import swagger_ui
 
 from screener.bundle import Bundle
 from screener.screening import Screener, load_model
@@ -39,6 +40,8 @@ DEFAULT_THREADS = 2
 #: Threads that reach the reviews store (mostly waiting for the disk to sync a commit).
 STORE_THREADS = 4
 STATIC = Path(__file__).resolve().parent / "static"
+#: Swagger UI 5 (reads OpenAPI 3.1), from the swagger-ui-py package's own files.
+SWAGGER = Path(swagger_ui.__file__).resolve().parent / "static"
 log = logging.getLogger("screener.service")
 T = TypeVar("T")
 
@@ -123,6 +126,8 @@ def create_app(
         summary="Screen ads for indicators of trafficking recruitment and record moderators' reviews. "
         "A flag is a suspicion for a person to review, never a verdict.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: FastAPI's own /docs loads Swagger UI from a CDN
+        redoc_url=None,
     )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
@@ -154,6 +159,16 @@ def create_app(
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # no icon: an empty answer instead of a 404 in every browser console
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        return FileResponse(STATIC / "docs.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/swagger", StaticFiles(directory=SWAGGER), name="swagger")
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(api_key_check(api_key))])
 
