@@ -30,6 +30,10 @@ def _is_content(cue: str) -> bool:
     return any(word.isalpha() and word not in style for word in re.findall(r"[^\W\d_]+|\d+", cue.lower()))
 
 
+#: Words quoted for a flag that no indicator explains.
+WORDING_CUES = 3
+
+
 def _level(risk: float, thresholds: dict[str, float], profile: str) -> str:
     """Low below the active profile's threshold (not flagged); high from the high_precision
     threshold on; medium (flagged) between them."""
@@ -81,7 +85,7 @@ def explain(
         hits=hits,
         terms=terms,
         score_breakdown=breakdown,
-        summary=summarize(scored.risk, level, flagged, profile, elements, child_branch),
+        summary=summarize(scored.risk, level, flagged, profile, elements, child_branch, terms),
         model=model,
         warnings=warnings,
     )
@@ -95,8 +99,17 @@ def _pay_words(hit: IndicatorHit) -> str:
     return f" ({describe(mentions[0])})" if mentions else ""
 
 
-def summarize(risk: float, level: str, flagged: bool, profile: str, elements: dict[str, ElementFinding], child_branch: bool) -> str:
-    """A short note to a moderator citing the elements and quoting the evidence."""
+def summarize(
+    risk: float,
+    level: str,
+    flagged: bool,
+    profile: str,
+    elements: dict[str, ElementFinding],
+    child_branch: bool,
+    terms: tuple[TermContribution, ...] = (),
+) -> str:
+    """A short note to a moderator citing the elements and quoting the evidence; a flag without
+    any element quotes the words that raised the risk most (`terms`, as the ad wrote them)."""
     legal = legal_elements()
     parts = [f"{level.capitalize()} risk ({risk:.2f})" + ("" if flagged else f", not flagged at the {profile} profile") + "."]
     missing = []
@@ -118,4 +131,8 @@ def summarize(risk: float, level: str, flagged: bool, profile: str, elements: di
         parts.append(f"No evidence of {' or '.join(missing)}.")
     elif len(missing) == 3:
         parts.append("No indicator of ACT, MEANS or PURPOSE found.")
+        raising = [t.text for t in sorted(terms, key=lambda t: -t.contribution) if t.contribution > 0 and t.text and _is_content(t.text)]
+        if flagged and raising:
+            quoted = ", ".join(f"'{text[:40]}'" for text in dict.fromkeys(raising[:WORDING_CUES]))
+            parts.append(f"Flagged on its wording alone ({quoted}), with no indicator: it may well be lawful.")
     return " ".join(parts)

@@ -163,3 +163,14 @@ def test_terms_say_how_the_ad_wrote_them(screener):
         assert term.text and term.text.lower() in ad.lower(), term
     assert any(term.text != term.term for term in result.terms)  # a NORM or a class, shown as written
     assert type(result.terms[0]).from_dict(result.terms[0].to_dict()) == result.terms[0]
+
+
+def test_a_flag_without_any_element_quotes_the_words_that_raised_it():
+    from screener.explain import summarize
+    from screener.results import ElementFinding, TermContribution
+
+    absent = {name: ElementFinding(False, 0.0, (), ()) for name in ("ACT", "MEANS", "PURPOSE")}
+    terms = (TermContribution("g:youngs", 0.9, "GIRLS"), TermContribution("the", 0.5, "the"), TermContribution("cv", -0.4, "CV"))
+    flagged = summarize(0.41, "medium", True, "balanced", absent, False, terms)
+    assert "wording alone ('GIRLS')" in flagged and "'CV'" not in flagged  # content words that raised it only
+    assert "wording alone" not in summarize(0.05, "low", False, "balanced", absent, False, terms)
