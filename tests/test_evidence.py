@@ -174,3 +174,12 @@ def test_a_flag_without_any_element_quotes_the_words_that_raised_it():
     flagged = summarize(0.41, "medium", True, "balanced", absent, False, terms)
     assert "wording alone ('GIRLS')" in flagged and "'CV'" not in flagged  # content words that raised it only
     assert "wording alone" not in summarize(0.05, "low", False, "balanced", absent, False, terms)
+
+
+def test_a_requirement_waived_between_the_two_sides_of_a_near_rule_does_not_negate_it(extractor):
+    # "no degree needed" is a closed scope of its own, not a denial of the paid travel after it
+    hits = extractor.extract("Call center job in Dubai, no degree needed, company pays visa and ticket")
+    office = [h for h in hits if h.indicator == "office_job_abroad_travel_paid"]
+    assert office and not any(h.negated for h in office)
+    denied = extractor.extract("Call center job in Dubai; we do not pay the visa or the ticket")
+    assert not any(h.indicator == "office_job_abroad_travel_paid" and not h.negated for h in denied)

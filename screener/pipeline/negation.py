@@ -71,7 +71,7 @@ class NegationScope:
             span
             for span in hits
             if self._negated(ids, span.start, span.end)
-            or any(self._find(ids, low, high, self.before) for low, high in gaps.get((span.start, span.end), ()))
+            or any(self._find(ids, _scope_start(ids, low, high, self.scope_closers), high, self.before) for low, high in gaps.get((span.start, span.end), ()))
         ]
         if negated:
             doc.spans[NEGATED_KEY] = negated
