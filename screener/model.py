@@ -30,41 +30,44 @@ from screener.scorer import ScreeningModel, parser
 __all__ = ["CALIBRATION_FOLDS", "ParseAds", "IndicatorFeatures", "LexicalTerms", "EvidenceDropoutClassifier", "make_pipeline", "train"]
 
 
+def _list_input(tags, strings: bool, requires_fit: bool):
+    """Estimator tags of a transformer that takes a list (of texts or of `ParsedAd`), not a 2-D array."""
+    tags.input_tags.two_d_array = False
+    tags.input_tags.string = strings
+    tags.requires_fit = requires_fit
+    return tags
+
+
 class _ParsedAdsInput:
-    """Estimator tags of transformers that take a list of `ParsedAd`, not a 2-D array."""
+    """Estimator tags of transformers that take a list of `ParsedAd`."""
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = False
-        tags.requires_fit = True
-        return tags
+        return _list_input(super().__sklearn_tags__(), strings=False, requires_fit=True)
 
 
-class IndicatorFeatures(_ParsedAdsInput, TransformerMixin, BaseEstimator, IndicatorLayout):
-    __doc__ = IndicatorLayout.__doc__
+class _FittedLayout(_ParsedAdsInput):
+    """A feature layout as a scikit-learn transformer: refuses to run before `fit` (NotFittedError)."""
+
+    _fitted_attribute = ""
 
     def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "feature_names_")
+        check_is_fitted(self, self._fitted_attribute)
         return super().get_feature_names_out(input_features)
 
     def transform(self, X) -> sp.csr_matrix:
         """One row of features per `ParsedAd`."""
-        check_is_fitted(self, "feature_names_")
+        check_is_fitted(self, self._fitted_attribute)
         return super().transform(X)
 
 
-class LexicalTerms(_ParsedAdsInput, TransformerMixin, BaseEstimator, TermWeights):
+class IndicatorFeatures(_FittedLayout, TransformerMixin, BaseEstimator, IndicatorLayout):
+    __doc__ = IndicatorLayout.__doc__
+    _fitted_attribute = "feature_names_"
+
+
+class LexicalTerms(_FittedLayout, TransformerMixin, BaseEstimator, TermWeights):
     __doc__ = TermWeights.__doc__
-
-    def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "vocabulary_")
-        return super().get_feature_names_out(input_features)
-
-    def transform(self, X) -> sp.csr_matrix:
-        """One TF-IDF row per `ParsedAd`."""
-        check_is_fitted(self, "vocabulary_")
-        return super().transform(X)
+    _fitted_attribute = "vocabulary_"
 
 
 class ParseAds(TransformerMixin, BaseEstimator):
@@ -89,11 +92,7 @@ class ParseAds(TransformerMixin, BaseEstimator):
         return parser(self.catalogue).many(list(X))
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags
+        return _list_input(super().__sklearn_tags__(), strings=True, requires_fit=False)
 
 
 class EvidenceDropoutClassifier(ClassifierMixin, BaseEstimator):
