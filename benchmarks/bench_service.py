@@ -4,7 +4,8 @@ counted back from the store (lost reviews must be 0).
 
 Each setup starts its own server process (a fresh reviews database, no access log) and is run
 ``--runs`` times; the medians of the runs are printed. Setups: ``threads`` (one server process,
-2 screening threads) and ``processes`` (2 server processes sharing the port, 2 threads each).
+2 screening threads), ``processes`` (2 server processes sharing the port, 2 threads each) and
+``processes1`` (2 processes, 1 thread each: the advised setup).
 
     python benchmarks/bench_service.py [--runs 3] [--setups threads processes]
 """
@@ -27,7 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SETUPS = {"threads": ["--workers", "1", "--threads", "2"], "processes": ["--workers", "2", "--threads", "2"]}
+SETUPS = {
+    "threads": ["--workers", "1", "--threads", "2"],
+    "processes": ["--workers", "2", "--threads", "2"],
+    "processes1": ["--workers", "2", "--threads", "1"],
+}
 CLIENTS = 8
 REQUESTS = 1_000
 

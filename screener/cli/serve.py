@@ -22,7 +22,7 @@ def serve(
     db: Path = typer.Option(Path("reviews.sqlite"), "--db", help="SQLite file that keeps the reviews (created if missing). It holds ad texts."),
     api_key_env: Optional[str] = typer.Option(None, "--api-key-env", metavar="VAR", help="Name of an environment variable holding an API key: every /v1 call must then send it in the X-API-Key header."),
     workers: int = typer.Option(1, "--workers", min=1, help="Server processes; one per core (each loads the model once)."),
-    threads: int = typer.Option(2, "--threads", min=1, help="Screening threads per server process (the work holds the GIL: 2 is enough)."),
+    threads: int = typer.Option(1, "--threads", min=1, help="Screening threads per server process (the work holds the GIL: more only add switching)."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log one line per request (method, path, status; never ad text)."),
 ) -> None:
     """Serve screening over HTTP and the review page (at /; API docs at /docs). Needs the serve extra."""
