@@ -192,3 +192,15 @@ def test_a_frame_without_text_links_to_nothing():
     assert linked["cluster_id"].isna().all() and linked["cluster_size"].tolist() == [0, 0]
     assert linked["linked_elements"].tolist() == ["", ""]
     assert list(link_frame(scored([]).astype(object)).columns)[-7:] == list(LINK_COLUMNS)
+
+
+def test_a_shared_footer_links_no_lawful_ads_but_a_large_campaign_stays_one_cluster():
+    from screener.corpus.campaigns import employer_posts
+    from screener.linking.clusters import signatures, template_clusters
+    from screener.linking.template import read_template
+
+    lawful = employer_posts(120, seed=3)["text"].tolist()  # 120 bodies, one long footer
+    campaign = [f"Hiring girls for hotel work abroad, salary {1000 + i} USD a month, free flight and room, call now" for i in range(40)]
+    labels, _ = template_clusters(signatures([read_template(t).words for t in lawful + campaign]))
+    assert len(set(labels[: len(lawful)].tolist())) == len(lawful)  # the footer alone links nothing
+    assert len(set(labels[len(lawful) :].tolist())) == 1  # 40 of 160 ads share every shingle: still linked

@@ -27,7 +27,7 @@ from datasketch import MinHash
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["NUM_PERM", "SHINGLE", "THRESHOLD", "BANDS", "shingles", "signatures", "digests", "template_clusters", "cluster_ids"]
+__all__ = ["NUM_PERM", "SHINGLE", "THRESHOLD", "BANDS", "shingles", "shingle_hashes", "without_boilerplate", "signatures_of", "signatures", "digests", "template_clusters", "cluster_ids"]
 
 NUM_PERM = 128
 SHINGLE = 2
@@ -45,16 +45,53 @@ def shingles(words: Sequence[str], size: int = SHINGLE) -> list[bytes]:
     return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
 
 
-def signatures(templates: Sequence[Sequence[str]], size: int = SHINGLE, num_perm: int = NUM_PERM) -> np.ndarray:
-    """MinHash signatures of word sequences, one row each (uint32); an empty one is all ``2**32-1``."""
-    out = np.full((len(templates), num_perm), _EMPTY, dtype=np.uint32)
-    minhash = MinHash(num_perm=num_perm, scheme="affine32", hashfunc=zlib.crc32)
-    for row, words in enumerate(templates):
-        if words:
+#: A shingle that at least this share of a file's ads (and `BOILERPLATE_MIN_ADS` of them) contain is
+#: boilerplate: an employer's footer or a site's standard text shared by ads of different wording.
+BOILERPLATE_SHARE = 0.05
+BOILERPLATE_MIN_ADS = 50
+#: An ad keeps its boilerplate when fewer shingles than this would be left: the copies of a large
+#: campaign share all their shingles, and must still be compared on them.
+MIN_KEPT = 3
+
+
+def shingle_hashes(words: Sequence[str], size: int = SHINGLE) -> np.ndarray:
+    """The distinct CRC-32 hashes of an ad's shingles (uint32, sorted)."""
+    return np.unique(np.fromiter((zlib.crc32(s) for s in shingles(words, size)), dtype=np.uint32))
+
+
+def without_boilerplate(hash_lists: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each ad's shingle hashes less the boilerplate ones (see `BOILERPLATE_SHARE`), unless fewer
+    than `MIN_KEPT` would be left."""
+    if not hash_lists:
+        return []
+    lengths = np.array([len(h) for h in hash_lists], dtype=np.int64)
+    everything = np.concatenate(hash_lists) if lengths.sum() else np.zeros(0, dtype=np.uint32)
+    _, inverse, counts = np.unique(everything, return_inverse=True, return_counts=True)
+    common = counts[inverse.ravel()] >= max(BOILERPLATE_MIN_ADS, BOILERPLATE_SHARE * len(hash_lists))
+    if not common.any():
+        return list(hash_lists)
+    rows = np.repeat(np.arange(len(hash_lists)), lengths)
+    too_few = np.bincount(rows, weights=~common, minlength=len(hash_lists)) < MIN_KEPT
+    kept = ~common | too_few[rows]
+    return np.split(everything[kept], np.cumsum(np.bincount(rows[kept], minlength=len(hash_lists)))[:-1])
+
+
+def signatures_of(hash_lists: Sequence[np.ndarray], num_perm: int = NUM_PERM) -> np.ndarray:
+    """MinHash signatures of shingle hash sets, one row each (uint32); an empty set is all ``2**32-1``."""
+    out = np.full((len(hash_lists), num_perm), _EMPTY, dtype=np.uint32)
+    minhash = MinHash(num_perm=num_perm, scheme="affine32", hashfunc=int)  # the values are CRC-32 hashes already
+    for row, hashes in enumerate(hash_lists):
+        if len(hashes):
             minhash.clear()
-            minhash.update_batch(shingles(words, size))
+            minhash.update_batch(hashes.tolist())
             out[row] = minhash.hashvalues
     return out
+
+
+def signatures(templates: Sequence[Sequence[str]], size: int = SHINGLE, num_perm: int = NUM_PERM) -> np.ndarray:
+    """MinHash signatures of word sequences, one row each, boilerplate shingles of the whole set
+    left out (`without_boilerplate`)."""
+    return signatures_of(without_boilerplate([shingle_hashes(words, size) for words in templates]), num_perm)
 
 
 def digests(signature_rows: np.ndarray) -> np.ndarray:

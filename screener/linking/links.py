@@ -16,7 +16,7 @@ import pandas as pd
 
 from screener.contacts import hashed_key
 from screener.errors import InputError
-from screener.linking.clusters import BANDS, NUM_PERM, THRESHOLD, cluster_ids, signatures, template_clusters
+from screener.linking.clusters import BANDS, NUM_PERM, THRESHOLD, cluster_ids, shingle_hashes, signatures_of, template_clusters, without_boilerplate
 from screener.linking.contact_groups import contact_groups
 from screener.linking.template import read_template
 
@@ -143,7 +143,7 @@ class Linker:
 
     def __init__(self, region: str | None = None, threshold: float = THRESHOLD, bands: int = BANDS) -> None:
         self.region, self.threshold, self.bands = region, threshold, bands
-        self._signatures: list[np.ndarray] = []
+        self._hashes: list[np.ndarray] = []  # each ad's shingle hashes, signed when the file is read
         self._risk: list[np.ndarray] = []
         self._masks: list[np.ndarray] = []
         self._keys: dict[str, int] = {}
@@ -165,7 +165,7 @@ class Linker:
             key_ids += [self._keys.setdefault(k, len(self._keys)) for k in contacts]
             place_counts.append(len(places))
             place_ids += [self._places.setdefault(p, len(self._places)) for p in places]
-        self._signatures.append(signatures(templates))
+        self._hashes.extend(shingle_hashes(words) for words in templates)
         self._key_counts.append(np.array(key_counts, dtype=np.int64))
         self._key_ids.append(np.array(key_ids, dtype=np.int64))
         self._place_counts.append(np.array(place_counts, dtype=np.int64))
@@ -178,8 +178,8 @@ class Linker:
 
     def finish(self) -> Links:
         """Cluster the ads added so far."""
-        sig = np.vstack(self._signatures) if self._signatures else np.zeros((0, NUM_PERM), dtype=np.uint32)
-        self._signatures = []
+        sig = signatures_of(without_boilerplate(self._hashes)) if self._hashes else np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._hashes = []
         labels, digest = template_clusters(sig, self.threshold, self.bands)
         del sig
         count = int(labels.max()) + 1 if len(labels) else 0
