@@ -10,8 +10,10 @@ CORPUS_N := 24000
 CORPUS_V1 := corpora/synthetic-v1
 
 MODEL := screener/models/default
+# The shared evaluation sets (not in this repository): hand-written ads and real legitimate ads.
+EVAL ?= ../shared/eval
 
-.PHONY: demo test browser bench bench-service corpus corpus-v1 model clean
+.PHONY: demo test browser bench bench-service corpus corpus-v1 model quality clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +43,13 @@ corpus-v1: $(STAMP)
 
 model: $(STAMP)
 	$(BIN)/screener train --data $(CORPUS)/train.csv.gz --dev $(CORPUS)/dev.csv.gz --out $(MODEL) --overwrite --seed 0 --name default --version 2 --eval corpora/real-public/ads.csv
+
+# The README's quality figures: dev_ads and corpora/real-public (metrics.json each), and how many
+# real legitimate ads each real_benign file flags (the closing line of each score run).
+quality: $(STAMP)
+	$(BIN)/screener evaluate --model $(MODEL) --data $(EVAL)/dev_ads.csv --out reports/quality/dev_ads --no-report
+	$(BIN)/screener evaluate --model $(MODEL) --data corpora/real-public/ads.csv --out reports/quality/real-public --no-report
+	for f in $(EVAL)/real_benign/*.csv.gz; do $(BIN)/screener score $$f -o reports/quality/$$(basename $$f .csv.gz).csv; done
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
