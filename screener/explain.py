@@ -34,6 +34,11 @@ def _is_content(cue: str) -> bool:
 WORDING_CUES = 3
 
 
+def _written(text: str, span: tuple[int, int] | None) -> str:
+    """The words of `text` at `span`, spaces folded ("" without a span)."""
+    return " ".join(text[span[0] : span[1]].split()) if span else ""
+
+
 def _level(risk: float, thresholds: dict[str, float], profile: str) -> str:
     """Low below the active profile's threshold (not flagged); high from the high_precision
     threshold on; medium (flagged) between them."""
@@ -69,8 +74,7 @@ def explain(
         elements["ACT"].present or elements["PURPOSE"].present
     )
     ranked = sorted(scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
-    written = {term: " ".join(ad.text[start:end].split()) for term, (start, end) in scored.term_spans.items()}
-    terms = tuple(TermContribution(term, value, written.get(term, "")) for term, value in ranked[:TOP_TERMS] if value != 0.0)
+    terms = tuple(TermContribution(term, value, _written(ad.text, scored.term_spans.get(term))) for term, value in ranked[:TOP_TERMS] if value != 0.0)
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
