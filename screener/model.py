@@ -104,10 +104,19 @@ class EvidenceDropoutClassifier(ClassifierMixin, BaseEstimator):
     with probability `dropout`, so the lexical terms learn to carry the signal too and a missed
     hit costs less. Prediction uses every feature: one linear model to explain.
 
+    An indicator is evidence for risk, never against it: the weights of the evidence columns
+    (except `signed` ones: negated hits, and obfuscation signals, which the corpus puts in lawful
+    ads too) are kept at zero or above. Fitting drops the
+    columns whose weight comes out negative and refits until none does. In the synthetic corpus
+    the hard negatives carry the mundane cues of lures (monthly pay, no experience needed, travel
+    arranged) more often than real legitimate ads do, which taught those cues negative weights.
+
     Parameters
     ----------
     n_evidence : int
         How many leading columns are evidence features.
+    signed : tuple of int
+        Evidence columns whose weight may be negative.
     dropout : float
         Probability of dropping one evidence value in a copy.
     copies : int
@@ -118,8 +127,9 @@ class EvidenceDropoutClassifier(ClassifierMixin, BaseEstimator):
         Seed of the dropout and the solver.
     """
 
-    def __init__(self, n_evidence: int = 0, dropout: float = 0.8, copies: int = 2, C: float = 1.0, random_state: int = 0) -> None:
+    def __init__(self, n_evidence: int = 0, signed: tuple[int, ...] = (), dropout: float = 0.8, copies: int = 2, C: float = 1.0, random_state: int = 0) -> None:
         self.n_evidence = n_evidence
+        self.signed = signed
         self.dropout = dropout
         self.copies = copies
         self.C = C
@@ -136,8 +146,18 @@ class EvidenceDropoutClassifier(ClassifierMixin, BaseEstimator):
             keep = (cells.col >= self.n_evidence) | (rng.random(cells.nnz) >= self.dropout)
             rows.append(sp.csr_matrix((cells.data[keep], (cells.row[keep], cells.col[keep])), shape=X.shape))
             targets.append(y)
-        model = LogisticRegression(C=self.C, max_iter=5000, random_state=self.random_state)
-        model.fit(sp.vstack(rows).tocsr(), np.concatenate(targets))
+        X, y = sp.vstack(rows).tocsr(), np.concatenate(targets)
+        constrained = np.zeros(X.shape[1], dtype=bool)
+        constrained[: self.n_evidence] = True
+        constrained[list(self.signed)] = False
+        dropped = np.zeros(X.shape[1], dtype=bool)
+        while True:
+            model = LogisticRegression(C=self.C, max_iter=5000, random_state=self.random_state)
+            model.fit(X @ sp.diags((~dropped).astype(np.float64)), y)
+            negative = constrained & ~dropped & (model.coef_[0] < 0)
+            if not negative.any():
+                break
+            dropped |= negative
         self.classes_ = model.classes_
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_
@@ -173,9 +193,10 @@ def make_pipeline(catalogue: str = "", seed: int = 0, C: float = DEFAULT_C) -> P
     indicators = load_catalogue(catalogue or None)
     evidence = IndicatorFeatures([i.id for i in indicators], [i.id for i in indicators if i.child], list(SIGNALS))
     features = FeatureUnion([("indicators", evidence), ("lexical", LexicalTerms())])
-    n_evidence = len(clone(evidence).fit([]).feature_names_)
+    evidence_names = clone(evidence).fit([]).feature_names_
+    signed = tuple(i for i, name in enumerate(evidence_names) if name.startswith(("negated:", "signal:")) or name == "obfuscated")
     classifier = CalibratedClassifierCV(
-        EvidenceDropoutClassifier(n_evidence=n_evidence, C=C, random_state=seed),
+        EvidenceDropoutClassifier(n_evidence=len(evidence_names), signed=signed, C=C, random_state=seed),
         method="sigmoid",
         cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed),
         ensemble=False,

@@ -312,3 +312,18 @@ def test_type_word_lists_hold_no_identity_terms():
     lists = load_yaml("ad_type_words.yaml")
     assert set(lists) == set(CUE_TYPES)
     assert not {w.lower() for words in lists.values() for w in words} & identity_words()
+
+
+def test_evidence_weights_are_never_negative_unless_signed():
+    # column 0: evidence that appears only in benign rows; column 1: signed evidence, same;
+    # column 2: a lexical column that separates the classes.
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 200)
+    X = np.zeros((400, 3))
+    X[:200, 0] = rng.random(200) < 0.6
+    X[:200, 1] = rng.random(200) < 0.6
+    X[:, 2] = y + rng.normal(0, 0.8, 400)
+    free = EvidenceDropoutClassifier(n_evidence=2, signed=(0, 1), copies=0).fit(X, y)
+    kept = EvidenceDropoutClassifier(n_evidence=2, signed=(1,), copies=0).fit(X, y)
+    assert free.coef_[0, 0] < -0.5 and free.coef_[0, 1] < -0.5
+    assert kept.coef_[0, 0] == 0.0 and kept.coef_[0, 1] < -0.5 and kept.coef_[0, 2] > 0.5
