@@ -170,7 +170,9 @@ prevalence, or any language other than English.
   model, so every contribution is exact), trained with evidence dropout: two extra copies of the training rows
   with each evidence feature dropped with probability 0.8, so that the words of an ad carry the
   signal too when the catalogue misses a phrasing (it finds almost every phrase of the synthetic
-  corpus, written from the same indicator descriptions, and far fewer in real ads).
+  corpus, written from the same indicator descriptions, and far fewer in real ads). Evidence
+  weights are kept at zero or above (negated hits and obfuscation signals excepted): an indicator
+  never lowers the risk.
 
 ## Threshold profiles
 
