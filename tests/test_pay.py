@@ -78,6 +78,7 @@ FORMS = [
     ("8-15 million won a month", 15_000_000, "KRW", "month"),
     ("400,000 Nepali rupees a month", 400_000, "NPR", "month"),
     ("S$1,578 (RM5,000) a month", 1578, "SGD", "month"),
+    ("salary Rs. 1,50,000/- per month", 150_000, "INR", "month"),
 ]
 
 
