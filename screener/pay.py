@@ -44,10 +44,10 @@ _GAP = "[ \u00a0\u202f]"
 _GAPS = " \u00a0\u202f"
 _GAP_CHARS = tuple(_GAPS)
 # Starts with a bare digit so that scanning a text skips to digits fast; the first digit may not
-# follow another digit or a digit and separator; thousands are grouped by "," "." or a space.
+# follow another digit or a digit and separator; thousands are grouped by "," "." or a space (lakhs: "1,50,000").
 _NUMBER = re.compile(
     r"(?P<int>[0-9](?<![0-9][0-9])(?<![0-9][.,][0-9])"
-    r"(?:(?<=[1-9])[0-9]{0,2}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+|(?:[ \u00a0\u202f][0-9]{3})+)|[0-9]*))"
+    r"(?:(?<=[1-9])[0-9]?(?:,[0-9]{2})+,[0-9]{3}(?![0-9])|(?<=[1-9])[0-9]{0,2}(?:(?:,[0-9]{3})+|(?:\.[0-9]{3})+|(?:[ \u00a0\u202f][0-9]{3})+)|[0-9]*))"
     r"(?:[.,](?P<frac>[0-9]{1,2}))?(?![0-9%])"
     r"(?:[ \u00a0]?(?P<mult>(?i:thousand|k|lakhs?|lacs?|crores?|millions?|mn|m|juta|jt|ribu|rb|triệu|trieu|tr"
     r"|billions?|bn))(?![^\W\d_]))?"
@@ -93,8 +93,8 @@ def _either(words: Iterable[str]) -> str:
 
 
 _UNIT_WORDS = _either(word for words in _UNITS.values() for word in words.split())
-_PERIOD = re.compile(
-    rf"(?:{_GAP}*\([^()\n]{{0,40}}\))?{_GAP}*(?:"
+_PERIOD = re.compile(  # the Indian "/-" may follow a sum: "Rs. 1,50,000/- per month"
+    rf"(?:/-)?(?:{_GAP}*\([^()\n]{{0,40}}\))?{_GAP}*(?:"
     rf"/{_GAP}*(?P<slash>{_UNIT_WORDS}|{_either(_LETTERS.values())})"
     rf"|(?:per|an|a|each|every|por|al|mỗi|một|в|ต่อ){_GAP}+(?P<word>{_UNIT_WORDS})"
     rf"|(?P<adverb>hàng tháng|{_either(word for words in _ADVERBS.values() for word in words.split())})"
@@ -166,11 +166,13 @@ class _Reference:
         return self.aliases.get(written) or self.aliases[written.lower()]
 
     def prefix(self, text: str, position: int, floor: int) -> tuple[str, int] | None:
-        """The alias written just before `position` (not before `floor`), and where it starts."""
+        """The alias just before `position` (not before `floor`) and where it starts; "(THB) 75,000" counts too."""
         before = text[max(floor, position - self.window) : position][::-1]
         alias = before.lstrip(_GAPS + ".:")
         gap = len(before) - len(alias)
         match = self.backwards.match(alias) if gap <= 3 else None
+        if not match and gap <= 3 and alias[:1] == ")" and (code := self.backwards.match(alias, 1)) and alias.startswith("(", code.end()):
+            match, gap = code, gap + 1  # the code in brackets after the currency's name: "Thai Baht (THB) 75,000"
         return (match[0][::-1], position - gap - match.end()) if match else None
 
     def suffix(self, text: str, position: int) -> tuple[str, int] | None:

@@ -69,6 +69,16 @@ FORMS = [
     ("150 million kip", 150_000_000, "LAK", "unstated"),
     ("3 million won per month", 3_000_000, "KRW", "month"),
     ("700 dinars", 700, "KWD", "unstated"),
+    # catact: a code in brackets after the currency's name, Indian digit grouping, prefixed dollars,
+    # millions in a range, a currency named with its country
+    ("Thai Baht (THB) 75,000 per month", 75_000, "THB", "month"),
+    ("INR 1,50,000 monthly", 150_000, "INR", "month"),
+    ("Rs 10,00,000 a year", 1_000_000, "INR", "year"),
+    ("NT$5,000 a day", 5000, "TWD", "day"),
+    ("8-15 million won a month", 15_000_000, "KRW", "month"),
+    ("400,000 Nepali rupees a month", 400_000, "NPR", "month"),
+    ("S$1,578 (RM5,000) a month", 1578, "SGD", "month"),
+    ("salary Rs. 1,50,000/- per month", 150_000, "INR", "month"),
 ]
 
 
@@ -281,6 +291,8 @@ def test_high_pay_for_a_stated_skill_is_not_a_lure_signal():
         ("700 dinars", "dinars", "700"),
         ("Rs 50,000", "rs", "50,000"),
         ("3000 riyals", "riyals", "3000"),
+        ("NT$5,000 a day", "nt$", "5,000"),
+        ("S$1,578", "s$", "1,578"),
     ],
 )
 def test_the_currency_placeholder_reads_local_codes_and_glued_sums(extractor, text, currency, amount):

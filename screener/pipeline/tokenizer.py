@@ -50,8 +50,9 @@ def _glued_currency_prefix() -> str:
     """A prefix rule that splits a currency written against its sum ("P40,000", "KD150",
     "Sh200,000", "VND20 million") into the currency and the number, so that both the
     ``{CURRENCY}`` and the ``{AMOUNT}`` placeholders see them; only before a number that ends the
-    word ("P2P", "A4" and "Rs2k" stay whole unless all of it is a sum)."""
-    codes = sorted((w for w in _CURRENCIES if w.isalpha()), key=len, reverse=True)
+    word ("P2P", "A4" and "Rs2k" stay whole unless all of it is a sum). Dollars with a prefix
+    ("NT$5,000", "S$1,578", "HK$800") are split the same way."""
+    codes = sorted((w for w in _CURRENCIES if w.isalpha() or (w.endswith("$") and w[:-1].isalpha())), key=len, reverse=True)
     return r"(?i:" + "|".join(map(re.escape, codes)) + r")(?=\d[\d,.]*(?:k|m|mn)?(?:[^\w]|$))"
 
 
