@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Collection, Iterable
 
 from screener.evidence import Extractor
 
@@ -56,15 +56,16 @@ class SpanScores:
         )
 
 
-def span_scores(rows: Iterable[tuple[str, str]], extractor: Extractor | None = None) -> SpanScores:
-    """Score `extractor` against (text, spans JSON) rows of a generated corpus."""
+def span_scores(rows: Iterable[tuple[str, str]], extractor: Extractor | None = None, leave_out: Collection[str] = ()) -> SpanScores:
+    """Score `extractor` against (text, spans JSON) rows of a generated corpus; hits of the
+    indicators in `leave_out` are not scored."""
     extractor = extractor or Extractor()
     element = {i.id: i.element for i in extractor.catalogue}
     gold_total = hits_total = found = confirmed = found_element = confirmed_element = 0
     missed: Counter = Counter()
     for text, raw_spans in rows:
         gold = [(s["start"], s["end"], s["indicator"]) for s in json.loads(raw_spans or "[]")]
-        hits = [h for h in extractor.extract(text) if not h.negated]
+        hits = [h for h in extractor.extract(text) if not h.negated and h.indicator not in leave_out]
         gold_total += len(gold)
         hits_total += len(hits)
         for start, end, indicator in gold:
