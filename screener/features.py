@@ -79,8 +79,7 @@ class Parser:
         if unchanged:
             spans = [(row[4], row[4] + row[5]) for row in rows]
         else:
-            to_original = normalized.to_original
-            spans = [to_original(row[4], row[4] + row[5]) for row in rows]
+            spans = normalized.to_original_many([row[4] for row in rows], [row[4] + row[5] for row in rows])
         signals = Counter(normalized.signals)
         signals.update(token_signals(lowers, tokens))
         return ParsedAd(
