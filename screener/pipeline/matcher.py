@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.attrs import NORM
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from screener._data import data_path
@@ -69,8 +69,7 @@ class IndicatorMatcher:
             indicator, number, side, window, _ = self.near[label]
             reach = window + max(len(q) for sequences in index.values() for q in sequences)
             self.follower_of[f"{indicator}~{number}~{1 - side}"] = (label, index, window, reach)
-        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.matcher.add("anchor", [[norm] for norm in self.by_anchor])
+        self.engine = _Engine(self.sequences, self.by_anchor, self.follower_of)
         # The two sides of a near rule must be in one sentence.
         self.sentence_ends = frozenset(nlp.vocab.strings.add(mark) for mark in SENTENCE_ENDS)
         self._literal_cache: dict[int, str] = {}
@@ -100,7 +99,7 @@ class IndicatorMatcher:
             value = self._literal_cache[orth] = _literal(strings[orth])
         return value
 
-    def _pair_near(self, ids: list[int], found: dict[str, list[tuple[int, int, str]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
+    def _pair_near(self, norms, found: dict[str, list[tuple[int, int, str]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
         """Replace near-rule side matches in `found` by hits where both sides are close enough,
         in one sentence.
 
@@ -110,6 +109,7 @@ class IndicatorMatcher:
         for label in [label for label in found if label in self.near]:
             indicator, number, side, _, _ = self.near[label]
             sides.setdefault((indicator, number), [[], []])[side].extend(found.pop(label))
+        ids: list[int] = norms.tolist() if sides else []
         for (indicator, number), (firsts, seconds) in sides.items():
             _, _, _, window, source = self.near[f"{indicator}~{number}~0"]
             for a_start, a_end, _ in firsts:
@@ -121,65 +121,50 @@ class IndicatorMatcher:
                         gaps.setdefault(span, []).append((low, high))
 
     def __call__(self, doc: Doc) -> Doc:
+        engine = self.engine
+        norms = doc.to_array(NORM)
+        codes = engine.codes(norms)
         found: dict[str, list[tuple[int, int, str]]] = {}
-        matches = self.matcher(doc)
-        ids: list[int] = []
-        if matches:
-            ids = doc.to_array(NORM).tolist()
-            length = len(ids)
-            sequences = self.sequences
-            for _, position, _ in matches:
-                for second, by_norm in self.by_anchor[ids[position]].items():
-                    if not second:
-                        candidates = by_norm[0]
-                    elif 0 <= position + second < length:
-                        candidates = by_norm.get(ids[position + second])
-                        if candidates is None:
-                            continue
-                    else:
-                        continue
-                    for number, anchor in candidates:
-                        start = position - anchor
-                        if start >= 0:
-                            label, slots, source = sequences[number]
-                            if self._fits(doc, ids, start, slots):
-                                found.setdefault(label, []).append((start, start + len(slots), source))
-            if self.followers:
-                self._follow(doc, ids, found)
-        return self._finish(doc, ids, found)
+        seq, start = engine.anchored(codes)
+        if len(seq):
+            self._add_fits(doc, codes, seq, start, found)
+            if engine.follower_groups:
+                self._follow(doc, codes, found)
+        return self._finish(doc, norms, found)
 
-    def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> None:
+    def _add_fits(self, doc: Doc, codes, seq, start, found: dict[str, list[tuple[int, int, str]]]) -> None:
+        """Add the candidates (sequence numbers and start tokens) whose slots match the Doc."""
+        engine = self.engine
+        ok, literal_checks = engine.fits(codes, seq, start)
+        if literal_checks:
+            strings = doc.vocab.strings
+            for candidate, token, allowed in literal_checks:
+                if ok[candidate] and self._literal_of(doc[token].orth, strings) not in allowed:
+                    ok[candidate] = False
+        at = np.flatnonzero(ok)
+        if not len(at):
+            return
+        labels, sources, lengths = engine.labels, engine.sources, engine.lengths
+        for number, first in zip(seq[at].tolist(), start[at].tolist()):
+            found.setdefault(labels[number], []).append((first, first + lengths[number], sources[number]))
+
+    def _follow(self, doc: Doc, codes, found: dict[str, list[tuple[int, int, str]]]) -> None:
         """Look for the commoner side of each near rule only within reach of its other side's matches."""
-        for label in [label for label in found if label in self.near]:
-            follower = self.follower_of.get(label)
-            if follower is None:
-                continue
-            other, index, window, reach = follower
-            positions = set()
-            for start, end, _ in found[label]:
-                positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
-            for position in sorted(p for p in positions if ids[p] in index):
-                for slots in index[ids[position]]:
-                    if self._fits(doc, ids, position, slots):
-                        found.setdefault(other, []).append((position, position + len(slots), ""))
+        groups = self.engine.follower_groups
+        leads = []
+        for label in [label for label in found if label in groups]:
+            group, window, reach = groups[label]
+            leads.extend((group, start - reach, end + window + 1) for start, end, _ in found[label])
+        if leads:
+            seq, start = self.engine.following(codes, leads)
+            if len(seq):
+                self._add_fits(doc, codes, seq, start, found)
 
-    def _fits(self, doc: Doc, ids: list[int], start: int, slots) -> bool:
-        """Whether the token slots match the Doc from `start`."""
-        if start + len(slots) > len(ids):
-            return False
-        for offset, slot in enumerate(slots):
-            allowed = slot.get(ids[start + offset], _NO)
-            if allowed is _NO:
-                return False
-            if allowed is not None and self._literal_of(doc[start + offset].orth, doc.vocab.strings) not in allowed:
-                return False
-        return True
-
-    def _finish(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> Doc:
+    def _finish(self, doc: Doc, norms, found: dict[str, list[tuple[int, int, str]]]) -> Doc:
         """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
-        if self.near:
+        if self.near and found:
             gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
-            self._pair_near(ids, found, gaps)
+            self._pair_near(norms, found, gaps)
             if gaps:
                 doc.user_data[NEAR_GAPS_KEY] = gaps
         normalized: NormalizedText | None = doc.user_data.get(NORMALIZED_KEY)
@@ -195,6 +180,185 @@ class IndicatorMatcher:
             ranges = sorted((start, end, label, source) for label, group in found.items() for start, end, source in _merged(group))
             doc.spans[HITS_KEY] = [Span(doc, start, end, label=label, span_id=source) for start, end, label, source in ranges]
         return doc
+
+
+def _spread(first: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs of `counts` consecutive integers from `first`: (the run of each element, the elements)."""
+    run = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(len(run)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return run, first[run] + within
+
+
+class _Engine:
+    """The matcher's indexes as sorted arrays, so that a Doc's candidates are found and checked
+    with a few array operations instead of Python per candidate.
+
+    A NORM of any slot has a dense code (0: a NORM no slot allows). Each distinct slot is a set
+    of (slot, code) keys; a sequence is its row of slot numbers. Candidates come from the anchor
+    index (anchor NORM, offset and NORM of the second rarest slot) as `IndicatorMatcher._add`
+    built it, and for the commoner side of a near rule from its first-slot index near the
+    lead side's matches; a candidate fits when every slot holds its token's code. Slots that
+    restrict the value of a class token (a number written in a pattern, an age range) are left
+    to Python, for the few candidates that reach them.
+    """
+
+    def __init__(self, sequences, by_anchor, follower_of) -> None:
+        self.labels = [label for label, _, _ in sequences]
+        self.sources = [source for _, _, source in sequences]
+        every = [slots for _, slots, _ in sequences]
+        # follower sequences: numbered after the anchored ones, labelled with their side
+        self.follower_groups: dict[str, tuple[int, int, int]] = {}  # lead label -> (group, window, reach)
+        follower_rows: list[tuple[int, int, int]] = []  # (group, first-slot NORM, sequence)
+        for lead, (other, index, window, reach) in follower_of.items():
+            group = len(self.follower_groups)
+            self.follower_groups[lead] = (group, window, reach)
+            numbered: dict[int, int] = {}
+            for norm, sequences_of in index.items():
+                for slots in sequences_of:
+                    number = numbered.get(id(slots))
+                    if number is None:
+                        number = numbered[id(slots)] = len(every)
+                        every.append(slots)
+                        self.labels.append(other)
+                        self.sources.append("")
+                    follower_rows.append((group, norm, number))
+        self.lengths = [len(slots) for slots in every]
+        slot_number: dict[int, int] = {}
+        distinct: list[dict] = []
+        rows = np.full((len(every), max(self.lengths, default=1)), -1, dtype=np.int64)
+        for number, slots in enumerate(every):
+            for k, slot in enumerate(slots):
+                at = slot_number.get(id(slot))
+                if at is None:
+                    at = slot_number[id(slot)] = len(distinct)
+                    distinct.append(slot)
+                rows[number, k] = at
+        self.rows = rows
+        self.length = np.array(self.lengths, dtype=np.int64)
+        known = sorted({norm for slot in distinct for norm in slot} | set(by_anchor) | {norm for _, norm, _ in follower_rows})
+        self.known = np.array(known, dtype=np.uint64)
+        code = {norm: i + 1 for i, norm in enumerate(known)}
+        self.width = width = len(known) + 1
+        keys, values = [], []
+        for number, slot in enumerate(distinct):
+            for norm, allowed in slot.items():
+                keys.append(number * width + code[norm])
+                values.append(allowed)
+        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+        self.slot_keys = np.array(keys, dtype=np.int64)[order]
+        self.slot_values = [values[i] for i in order.tolist()]
+        self.slot_literal = np.array([value is not None for value in self.slot_values], dtype=bool)
+        # anchor index: (anchor code, offset of the second slot, its code) -> (sequence, anchor slot)
+        self.low = min((second for by_second in by_anchor.values() for second in by_second), default=0)
+        spread = max((second for by_second in by_anchor.values() for second in by_second), default=0) - self.low + 1
+        self.spread = spread
+        pair_keys, pair_sequence, pair_anchor = [], [], []
+        offsets_of: dict[int, list[int]] = {}
+        for norm, by_second in by_anchor.items():
+            offsets_of[code[norm]] = sorted(by_second)
+            for second, by_norm in by_second.items():
+                for second_norm, candidates in by_norm.items():
+                    key = (code[norm] * spread + second - self.low) * width + (code[second_norm] if second else 0)
+                    for number, anchor in candidates:
+                        pair_keys.append(key)
+                        pair_sequence.append(number)
+                        pair_anchor.append(anchor)
+        self.pair_keys, self.pair_starts, self.pair_counts, (self.pair_sequence, self.pair_anchor) = _grouped(pair_keys, pair_sequence, pair_anchor)
+        self.is_anchor = np.zeros(width, dtype=bool)
+        self.offset_first = np.zeros(width + 1, dtype=np.int64)
+        counts = np.zeros(width, dtype=np.int64)
+        for c, offsets in offsets_of.items():
+            self.is_anchor[c] = True
+            counts[c] = len(offsets)
+        self.offset_first[1:] = np.cumsum(counts)
+        self.offset_values = np.zeros(int(counts.sum()), dtype=np.int64)
+        for c, offsets in offsets_of.items():
+            self.offset_values[self.offset_first[c] : self.offset_first[c] + len(offsets)] = offsets
+        # follower index: (group, first-slot code) -> sequences
+        self.follower_keys, self.follower_starts, self.follower_counts, (self.follower_sequence,) = _grouped(
+            [group * width + code[norm] for group, norm, _ in follower_rows], [number for _, _, number in follower_rows]
+        )
+
+    def codes(self, norms: np.ndarray) -> np.ndarray:
+        """The dense code of each NORM (0: in no slot)."""
+        known = self.known
+        if not len(known) or not len(norms):
+            return np.zeros(len(norms), dtype=np.int64)
+        at = np.searchsorted(known, norms)
+        return np.where(known[np.minimum(at, len(known) - 1)] == norms, at + 1, 0)
+
+    def anchored(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates (sequence, start token) whose anchor and second slots hold the Doc's NORMs."""
+        positions = np.flatnonzero(self.is_anchor[codes])
+        if not len(positions):
+            return positions, positions
+        anchor_codes = codes[positions]
+        run, at = _spread(self.offset_first[anchor_codes], self.offset_first[anchor_codes + 1] - self.offset_first[anchor_codes])
+        positions, anchor_codes = positions[run], anchor_codes[run]
+        seconds = self.offset_values[at]
+        others = positions + seconds
+        inside = (others >= 0) & (others < len(codes))
+        positions, anchor_codes, seconds, others = positions[inside], anchor_codes[inside], seconds[inside], others[inside]
+        keys = (anchor_codes * self.spread + seconds - self.low) * self.width + np.where(seconds != 0, codes[others], 0)
+        run, at = self._lookup(self.pair_keys, self.pair_starts, self.pair_counts, keys)
+        starts = positions[run] - self.pair_anchor[at]
+        sequences = self.pair_sequence[at]
+        keep = (starts >= 0) & (starts + self.length[sequences] <= len(codes))
+        return sequences[keep], starts[keep]
+
+    def following(self, codes: np.ndarray, leads: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates (sequence, start token) of the commoner sides within reach of lead matches:
+        (group, low, high) token ranges, clipped to the Doc; each position once per group."""
+        n = len(codes)
+        array = np.array(leads, dtype=np.int64).reshape(-1, 3)
+        low = np.maximum(array[:, 1], 0)
+        high = np.minimum(array[:, 2], n)
+        run, positions = _spread(low, np.maximum(high - low, 0))
+        if not len(positions):
+            return positions, positions
+        pairs = np.unique(array[run, 0] * (n + 1) + positions)
+        groups, positions = pairs // (n + 1), pairs % (n + 1)
+        run, at = self._lookup(self.follower_keys, self.follower_starts, self.follower_counts, groups * self.width + codes[positions])
+        starts = positions[run]
+        sequences = self.follower_sequence[at]
+        keep = starts + self.length[sequences] <= n
+        return sequences[keep], starts[keep]
+
+    @staticmethod
+    def _lookup(keys: np.ndarray, starts: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each wanted key found in sorted `keys`, its entries: (index into `wanted`, entry)."""
+        if not len(keys) or not len(wanted):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        found = np.flatnonzero(keys[at] == wanted)
+        at = at[found]
+        run, entries = _spread(starts[at], counts[at])
+        return found[run], entries
+
+    def fits(self, codes: np.ndarray, sequences: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, object]]]:
+        """Whether each candidate's slots hold its tokens' codes, and the value checks left to do:
+        (candidate, token, allowed values)."""
+        run, k = _spread(np.zeros(len(sequences), dtype=np.int64), self.length[sequences])
+        tokens = starts[run] + k
+        keys = self.rows[sequences[run], k] * self.width + codes[tokens]
+        at = np.minimum(np.searchsorted(self.slot_keys, keys), len(self.slot_keys) - 1)
+        member = self.slot_keys[at] == keys
+        ok = np.bincount(run[~member], minlength=len(sequences)) == 0
+        checks = np.flatnonzero(member & self.slot_literal[at])
+        if not len(checks):
+            return ok, []
+        checks = checks[ok[run[checks]]]
+        values = self.slot_values
+        return ok, [(c, t, values[a]) for c, t, a in zip(run[checks].tolist(), tokens[checks].tolist(), at[checks].tolist())]
+
+
+def _grouped(keys: list[int], *columns: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """Rows sorted by key: (distinct keys, first row of each, row count of each, the sorted columns)."""
+    array = np.array(keys, dtype=np.int64)
+    order = np.argsort(array, kind="stable")
+    distinct, first, counts = np.unique(array[order], return_index=True, return_counts=True)
+    return distinct, first.astype(np.int64), counts.astype(np.int64), tuple(np.array(c, dtype=np.int64)[order] for c in columns)
 
 
 def _merged(ranges: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
