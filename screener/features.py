@@ -67,7 +67,9 @@ class Parser:
     def __call__(self, text: str) -> ParsedAd:
         if not isinstance(text, str):
             raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
-        doc = self.extractor.doc(text)
+        return self._parsed(text, self.extractor.doc(text))
+
+    def _parsed(self, text: str, doc) -> ParsedAd:
         normalized = doc.user_data[NORMALIZED_KEY]
         identity = identity_words()
         strings = doc.vocab.strings
@@ -92,8 +94,12 @@ class Parser:
         )
 
     def many(self, texts: Iterable[str]) -> list[ParsedAd]:
-        """Parse many texts, in order."""
-        return [self(text) for text in texts]
+        """Parse many texts, in order (the Docs of all of them matched at once)."""
+        texts = list(texts)
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
+        return [self._parsed(text, doc) for text, doc in zip(texts, self.extractor.docs_many(texts))]
 
 
 _NUMBER_CLASSES = frozenset({"{AGE}", "{AMOUNT}", "{NUM}"})

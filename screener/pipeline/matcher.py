@@ -121,44 +121,114 @@ class IndicatorMatcher:
                         gaps.setdefault(span, []).append((low, high))
 
     def __call__(self, doc: Doc) -> Doc:
-        engine = self.engine
-        norms = doc.to_array(NORM)
-        codes = engine.codes(norms)
+        """Match one Doc (the single-ad path: plain Python over the few candidates of one ad)."""
         found: dict[str, list[tuple[int, int, str]]] = {}
-        seq, start = engine.anchored(codes)
-        if len(seq):
-            self._add_fits(doc, codes, seq, start, found)
-            if engine.follower_groups:
-                self._follow(doc, codes, found)
+        norms = doc.to_array(NORM)
+        ids: list[int] = norms.tolist()
+        by_anchor = self.by_anchor
+        anchors = [position for position, norm in enumerate(ids) if norm in by_anchor]
+        if anchors:
+            length = len(ids)
+            sequences = self.sequences
+            fits = self._fits
+            for position in anchors:
+                for second, by_norm in by_anchor[ids[position]].items():
+                    if not second:
+                        candidates = by_norm[0]
+                    elif 0 <= position + second < length:
+                        candidates = by_norm.get(ids[position + second])
+                        if candidates is None:
+                            continue
+                    else:
+                        continue
+                    for number, anchor in candidates:
+                        start = position - anchor
+                        if start >= 0:
+                            label, slots, source = sequences[number]
+                            if fits(doc, ids, start, slots):
+                                found.setdefault(label, []).append((start, start + len(slots), source))
+            if self.followers:
+                self._follow(doc, ids, found)
         return self._finish(doc, norms, found)
 
-    def _add_fits(self, doc: Doc, codes, seq, start, found: dict[str, list[tuple[int, int, str]]]) -> None:
-        """Add the candidates (sequence numbers and start tokens) whose slots match the Doc."""
+    def pipe_docs(self, docs: list[Doc]) -> list[Doc]:
+        """Match many Docs at once (the batch path): their NORMs in one array, candidates found and
+        checked by `_Engine` with array operations; the same hits as calling on each Doc."""
+        if not docs:
+            return docs
+        engine = self.engine
+        norms = [doc.to_array(NORM) for doc in docs]
+        lengths = np.array([len(n) for n in norms], dtype=np.int64)
+        stops = np.cumsum(lengths)
+        firsts = stops - lengths
+        owner = np.repeat(np.arange(len(docs)), lengths)
+        first, stop = firsts[owner], stops[owner]
+        codes = engine.codes(np.concatenate(norms)) if len(owner) else np.zeros(0, dtype=np.int64)
+        found: list[dict[str, list[tuple[int, int, str]]]] = [{} for _ in docs]
+        seq, start = engine.anchored(codes, first, stop)
+        if len(seq):
+            firsts_list = firsts.tolist()
+            self._add_fits(docs, codes, owner, firsts_list, seq, start, found)
+            groups = engine.follower_groups
+            leads = []
+            for i, own in enumerate(found):
+                base, end_of_doc = firsts_list[i], int(stops[i])
+                for label in [label for label in own if label in groups]:
+                    group, window, reach = groups[label]
+                    leads.extend((group, max(base + s - reach, base), min(base + e + window + 1, end_of_doc)) for s, e, _ in own[label])
+            if leads:
+                seq, start = engine.following(codes, stop, leads)
+                if len(seq):
+                    self._add_fits(docs, codes, owner, firsts_list, seq, start, found)
+        return [self._finish(doc, n, f) for doc, n, f in zip(docs, norms, found)]
+
+    def _add_fits(self, docs: list[Doc], codes, owner, firsts: list[int], seq, start, found: list[dict[str, list[tuple[int, int, str]]]]) -> None:
+        """Add the candidates (sequence numbers and global start tokens) whose slots match."""
         engine = self.engine
         ok, literal_checks = engine.fits(codes, seq, start)
         if literal_checks:
-            strings = doc.vocab.strings
             for candidate, token, allowed in literal_checks:
-                if ok[candidate] and self._literal_of(doc[token].orth, strings) not in allowed:
-                    ok[candidate] = False
+                if ok[candidate]:
+                    doc = docs[int(owner[token])]
+                    if self._literal_of(doc[token - firsts[int(owner[token])]].orth, doc.vocab.strings) not in allowed:
+                        ok[candidate] = False
         at = np.flatnonzero(ok)
         if not len(at):
             return
         labels, sources, lengths = engine.labels, engine.sources, engine.lengths
-        for number, first in zip(seq[at].tolist(), start[at].tolist()):
-            found.setdefault(labels[number], []).append((first, first + lengths[number], sources[number]))
+        for number, first, i in zip(seq[at].tolist(), start[at].tolist(), owner[start[at]].tolist()):
+            local = first - firsts[i]
+            found[i].setdefault(labels[number], []).append((local, local + lengths[number], sources[number]))
 
-    def _follow(self, doc: Doc, codes, found: dict[str, list[tuple[int, int, str]]]) -> None:
+    def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> None:
         """Look for the commoner side of each near rule only within reach of its other side's matches."""
-        groups = self.engine.follower_groups
-        leads = []
-        for label in [label for label in found if label in groups]:
-            group, window, reach = groups[label]
-            leads.extend((group, start - reach, end + window + 1) for start, end, _ in found[label])
-        if leads:
-            seq, start = self.engine.following(codes, leads)
-            if len(seq):
-                self._add_fits(doc, codes, seq, start, found)
+        fits = self._fits
+        for label in [label for label in found if label in self.near]:
+            follower = self.follower_of.get(label)
+            if follower is None:
+                continue
+            other, index, window, reach = follower
+            positions = set()
+            for start, end, _ in found[label]:
+                positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
+            for position in sorted(p for p in positions if ids[p] in index):
+                for slots in index[ids[position]]:
+                    if fits(doc, ids, position, slots):
+                        found.setdefault(other, []).append((position, position + len(slots), ""))
+
+    def _fits(self, doc: Doc, ids: list[int], start: int, slots) -> bool:
+        """Whether the token slots match the Doc from `start`."""
+        if start + len(slots) > len(ids):
+            return False
+        offset = start
+        for slot in slots:
+            allowed = slot.get(ids[offset], _NO)
+            if allowed is _NO:
+                return False
+            if allowed is not None and self._literal_of(doc[offset].orth, doc.vocab.strings) not in allowed:
+                return False
+            offset += 1
+        return True
 
     def _finish(self, doc: Doc, norms, found: dict[str, list[tuple[int, int, str]]]) -> Doc:
         """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
@@ -287,8 +357,9 @@ class _Engine:
         at = np.searchsorted(known, norms)
         return np.where(known[np.minimum(at, len(known) - 1)] == norms, at + 1, 0)
 
-    def anchored(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Candidates (sequence, start token) whose anchor and second slots hold the Doc's NORMs."""
+    def anchored(self, codes: np.ndarray, first: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates (sequence, start token) whose anchor and second slots hold the NORMs of the
+        tokens; `first` and `stop` give each token's Doc as a token range of the chunk."""
         positions = np.flatnonzero(self.is_anchor[codes])
         if not len(positions):
             return positions, positions
@@ -297,22 +368,22 @@ class _Engine:
         positions, anchor_codes = positions[run], anchor_codes[run]
         seconds = self.offset_values[at]
         others = positions + seconds
-        inside = (others >= 0) & (others < len(codes))
+        inside = (others >= first[positions]) & (others < stop[positions])
         positions, anchor_codes, seconds, others = positions[inside], anchor_codes[inside], seconds[inside], others[inside]
         keys = (anchor_codes * self.spread + seconds - self.low) * self.width + np.where(seconds != 0, codes[others], 0)
         run, at = self._lookup(self.pair_keys, self.pair_starts, self.pair_counts, keys)
-        starts = positions[run] - self.pair_anchor[at]
+        positions = positions[run]
+        starts = positions - self.pair_anchor[at]
         sequences = self.pair_sequence[at]
-        keep = (starts >= 0) & (starts + self.length[sequences] <= len(codes))
+        keep = (starts >= first[positions]) & (starts + self.length[sequences] <= stop[positions])
         return sequences[keep], starts[keep]
 
-    def following(self, codes: np.ndarray, leads: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    def following(self, codes: np.ndarray, stop: np.ndarray, leads: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
         """Candidates (sequence, start token) of the commoner sides within reach of lead matches:
-        (group, low, high) token ranges, clipped to the Doc; each position once per group."""
+        (group, low, high) token ranges, already clipped to their Doc; each position once per group."""
         n = len(codes)
         array = np.array(leads, dtype=np.int64).reshape(-1, 3)
-        low = np.maximum(array[:, 1], 0)
-        high = np.minimum(array[:, 2], n)
+        low, high = array[:, 1], array[:, 2]
         run, positions = _spread(low, np.maximum(high - low, 0))
         if not len(positions):
             return positions, positions
@@ -321,7 +392,7 @@ class _Engine:
         run, at = self._lookup(self.follower_keys, self.follower_starts, self.follower_counts, groups * self.width + codes[positions])
         starts = positions[run]
         sequences = self.follower_sequence[at]
-        keep = starts + self.length[sequences] <= n
+        keep = starts + self.length[sequences] <= stop[starts]
         return sequences[keep], starts[keep]
 
     @staticmethod
