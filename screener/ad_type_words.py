@@ -36,7 +36,32 @@ def type_cues(tokens: Sequence[str]) -> np.ndarray:
 
 
 def type_cue_matrix(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-    """`type_cues` of many ads, one row each."""
+    """`type_cues` of many ads, one row each (the same numbers, counted for all ads at once)."""
     if not token_lists:
         return np.zeros((0, len(CUE_TYPES)))
-    return np.vstack([type_cues(tokens) for tokens in token_lists])
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    flags = _flags()
+    found = np.fromiter((flags.get(token) or _flag(token) for tokens in token_lists for token in tokens), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(token_lists)), lengths)
+    counts = np.column_stack([np.bincount(rows, weights=(found >> k) & 1, minlength=len(token_lists)) for k in range(len(CUE_TYPES))])
+    matrix = np.zeros((len(token_lists), len(CUE_TYPES)))
+    some = lengths > 0
+    matrix[some] = counts[some] / np.sqrt(lengths[some])[:, None]
+    return matrix
+
+
+@lru_cache(maxsize=1)
+def _flags() -> dict[str, int]:
+    """Token -> bit k set when its lower case is in the word list of ``CUE_TYPES[k]`` (plus bit 3,
+    so that every cached value is true); filled as tokens are seen, bounded."""
+    return {}
+
+
+def _flag(token: str) -> int:
+    flags = _flags()
+    if len(flags) > 200_000:
+        flags.clear()
+    lowered = token.lower()
+    value = 8 | sum(1 << k for k, words in enumerate(_word_sets()) if lowered in words)
+    flags[token] = value
+    return value
