@@ -78,8 +78,13 @@ def explain(
     child_branch = any(h.indicator in children and not h.negated for h in hits) and (
         elements["ACT"].present or elements["PURPOSE"].present
     )
-    # the TOP_TERMS largest by size, ties by term: `heapq.nsmallest` is ``sorted(...)[:TOP_TERMS]``
-    ranked = heapq.nsmallest(TOP_TERMS, scored.term_contributions.items(), key=_by_size)
+    # the TOP_TERMS largest by size, ties by term: only terms at least as large as the
+    # TOP_TERMS-th largest size can be among them
+    items = scored.term_contributions.items()
+    if len(items) > TOP_TERMS:
+        cutoff = heapq.nlargest(TOP_TERMS, map(abs, scored.term_contributions.values()))[-1]
+        items = [item for item in items if abs(item[1]) >= cutoff]
+    ranked = sorted(items, key=_by_size)[:TOP_TERMS]
     terms = tuple(TermContribution(term, value, _written(ad.text, scored.term_spans.get(term))) for term, value in ranked if value != 0.0)
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())

@@ -482,6 +482,7 @@ class _PatternCompiler:
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
         self.words: dict[str, list[_SlotNorms]] = {}
+        self._commonness: dict[int, tuple[_SlotNorms, int]] = {}
         strings = nlp.vocab.strings
         ranked = [line for line in data_path("common_words.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
         # commonness: frequent ad words by rank, stop words and token classes as very common
@@ -540,8 +541,17 @@ class _PatternCompiler:
         return self.commonness(slots[self.anchor(slots)])
 
     def commonness(self, slot: _SlotNorms) -> int:
-        """How common a slot's NORMs are in ordinary ads (lower is rarer): the anchor choice."""
-        return sum(self.common.get(norm, 0) + 1 for norm in slot)
+        """How common a slot's NORMs are in ordinary ads (lower is rarer): the anchor choice.
+
+        Slots are shared between sequences (a word's slots are cached), so the sum is kept per
+        slot object (with the object, so that its id is never reused while cached)."""
+        known = self._commonness.get(id(slot))
+        if known is not None and known[0] is slot:
+            return known[1]
+        common = self.common
+        value = sum(common.get(norm, 0) + 1 for norm in slot)
+        self._commonness[id(slot)] = (slot, value)
+        return value
 
 
 def _first_slot_index(sequences) -> dict[int, list]:
