@@ -48,6 +48,8 @@ class IndicatorMatcher:
         self.near: dict[str, tuple[str, int, int, int, str]] = {}
         # the commoner side of a near rule: first-slot NORM -> its sequences, checked near the other side
         self.followers: dict[str, dict[int, list[tuple[_SlotNorms, ...]]]] = {}
+        # per sequence, its (slot index, slot) pairs in the order the one-Doc path checks them
+        self.check_order: list[tuple[tuple[int, _SlotNorms], ...]] = []
         compiler = _PatternCompiler(nlp)
         for indicator in self.catalogue:
             for pattern in indicator.patterns:
@@ -63,6 +65,14 @@ class IndicatorMatcher:
                         self._add(label, sequences, compiler, rule.source)
                     else:
                         self.followers[label] = _first_slot_index(sequences)
+        # the commoner sides' slots in the order the one-Doc path checks them (the first slot,
+        # matched by the index, last), by the id of their sequence (kept alive by `followers`)
+        self.follow_order: dict[int, tuple[tuple[int, _SlotNorms], ...]] = {}
+        for index in self.followers.values():
+            for sequences in index.values():
+                for slots in sequences:
+                    rest = sorted(range(1, len(slots)), key=lambda i: (compiler.commonness(slots[i]), i))
+                    self.follow_order[id(slots)] = tuple((i, slots[i]) for i in (*rest, 0))
         # a lead side's label -> (the other side's label, its first-slot index, window, reach back)
         self.follower_of: dict[str, tuple[str, dict, int, int]] = {}
         for label, index in self.followers.items():
@@ -86,6 +96,10 @@ class IndicatorMatcher:
             second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
             number = len(self.sequences)
             self.sequences.append((label, slots, source))
+            # the one-Doc path checks the slots rarest first (the anchor and second slot, whose
+            # NORMs the index already matched, last): a candidate that fails, fails early
+            rest = sorted((i for i in range(len(slots)) if i != anchor and i != anchor + second), key=lambda i: (compiler.commonness(slots[i]), i))
+            self.check_order.append(tuple((i, slots[i]) for i in (*rest, anchor, *((anchor + second,) if second else ()))))
             for norm in slots[anchor]:
                 by_second = self.by_anchor.setdefault(norm, {}).setdefault(second, {})
                 for second_norm in slots[anchor + second] if second else (0,):
@@ -130,7 +144,8 @@ class IndicatorMatcher:
         if anchors:
             length = len(ids)
             sequences = self.sequences
-            fits = self._fits
+            order = self.check_order
+            fits = self._fits_in_order
             for position in anchors:
                 for second, by_norm in by_anchor[ids[position]].items():
                     if not second:
@@ -145,7 +160,9 @@ class IndicatorMatcher:
                         start = position - anchor
                         if start >= 0:
                             label, slots, source = sequences[number]
-                            if fits(doc, ids, start, slots):
+                            checks = order[number]
+                            # the rarest unchecked slot first, inline: most candidates fail there
+                            if start + len(slots) <= length and ids[start + checks[0][0]] in checks[0][1] and fits(doc, ids, start, checks):
                                 found.setdefault(label, []).append((start, start + len(slots), source))
             if self.followers:
                 self._follow(doc, ids, found)
@@ -202,7 +219,9 @@ class IndicatorMatcher:
 
     def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> None:
         """Look for the commoner side of each near rule only within reach of its other side's matches."""
-        fits = self._fits
+        fits = self._fits_in_order
+        order = self.follow_order
+        length = len(ids)
         for label in [label for label in found if label in self.near]:
             follower = self.follower_of.get(label)
             if follower is None:
@@ -213,21 +232,19 @@ class IndicatorMatcher:
                 positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
             for position in sorted(p for p in positions if ids[p] in index):
                 for slots in index[ids[position]]:
-                    if fits(doc, ids, position, slots):
+                    checks = order[id(slots)]
+                    if position + len(slots) <= length and ids[position + checks[0][0]] in checks[0][1] and fits(doc, ids, position, checks):
                         found.setdefault(other, []).append((position, position + len(slots), ""))
 
-    def _fits(self, doc: Doc, ids: list[int], start: int, slots) -> bool:
-        """Whether the token slots match the Doc from `start`."""
-        if start + len(slots) > len(ids):
-            return False
-        offset = start
-        for slot in slots:
-            allowed = slot.get(ids[offset], _NO)
+    def _fits_in_order(self, doc: Doc, ids: list[int], start: int, checks) -> bool:
+        """Whether the (slot index, slot) checks hold for the Doc from `start` (which leaves room
+        for the whole sequence)."""
+        for offset, slot in checks:
+            allowed = slot.get(ids[start + offset], _NO)
             if allowed is _NO:
                 return False
-            if allowed is not None and self._literal_of(doc[offset].orth, doc.vocab.strings) not in allowed:
+            if allowed is not None and self._literal_of(doc[start + offset].orth, doc.vocab.strings) not in allowed:
                 return False
-            offset += 1
         return True
 
     def _finish(self, doc: Doc, norms, found: dict[str, list[tuple[int, int, str]]]) -> Doc:
