@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import re
 from functools import lru_cache
 
@@ -82,7 +81,7 @@ def explain(
     # TOP_TERMS-th largest size can be among them
     items = scored.term_contributions.items()
     if len(items) > TOP_TERMS:
-        cutoff = heapq.nlargest(TOP_TERMS, map(abs, scored.term_contributions.values()))[-1]
+        cutoff = sorted(map(abs, scored.term_contributions.values()))[-TOP_TERMS]
         items = [item for item in items if abs(item[1]) >= cutoff]
     ranked = sorted(items, key=_by_size)[:TOP_TERMS]
     terms = tuple(TermContribution(term, value, _written(ad.text, scored.term_spans.get(term))) for term, value in ranked if value != 0.0)

@@ -116,9 +116,12 @@ def token_signals(lowers: Sequence[str], norms: Sequence[str]) -> Counter:
         if norm == "{DIGIT}":
             run.append(lower.isalpha())
             continue
-        if len(run) >= PHONE_DIGITS:
-            found["phone_in_words" if any(run) else "spaced_digits"] += 1
-        run = []
+        if run:
+            if len(run) >= PHONE_DIGITS:
+                found["phone_in_words" if any(run) else "spaced_digits"] += 1
+            run = []
+        if norm == lower:  # most tokens: no class, nothing read into them
+            continue
         if norm in _NUMBER_CLASSES and lower.isalpha():
             found["number_words"] += 1
         elif norm != lower and norm.isalpha() and not lower.isalpha() and any(c.isalpha() for c in lower):

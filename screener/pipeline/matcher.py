@@ -404,7 +404,8 @@ class _Engine:
         run, positions = _spread(low, np.maximum(high - low, 0))
         if not len(positions):
             return positions, positions
-        pairs = np.unique(array[run, 0] * (n + 1) + positions)
+        pairs = np.sort(array[run, 0] * (n + 1) + positions)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         groups, positions = pairs // (n + 1), pairs % (n + 1)
         run, at = self._lookup(self.follower_keys, self.follower_starts, self.follower_counts, groups * self.width + codes[positions])
         starts = positions[run]
