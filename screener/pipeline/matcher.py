@@ -91,14 +91,15 @@ class IndicatorMatcher:
     def _add(self, label: str, sequences, compiler: "_PatternCompiler", source: str) -> None:
         """Register compiled sequences of `label`, each under its anchor's NORMs."""
         for slots in sequences:
-            anchor = compiler.anchor(slots)
+            common = [compiler.commonness(slot) for slot in slots]
+            anchor = min(range(len(slots)), key=common.__getitem__)  # as `compiler.anchor`
             others = [i for i in range(len(slots)) if i != anchor]
-            second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
+            second = min(others, key=lambda i: (common[i], abs(i - anchor))) - anchor if others else 0
             number = len(self.sequences)
             self.sequences.append((label, slots, source))
             # the one-Doc path checks the slots rarest first (the anchor and second slot, whose
             # NORMs the index already matched, last): a candidate that fails, fails early
-            rest = sorted((i for i in range(len(slots)) if i != anchor and i != anchor + second), key=lambda i: (compiler.commonness(slots[i]), i))
+            rest = sorted((i for i in range(len(slots)) if i != anchor and i != anchor + second), key=lambda i: (common[i], i))
             self.check_order.append(tuple((i, slots[i]) for i in (*rest, anchor, *((anchor + second,) if second else ()))))
             for norm in slots[anchor]:
                 by_second = self.by_anchor.setdefault(norm, {}).setdefault(second, {})
