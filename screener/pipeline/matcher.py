@@ -502,6 +502,7 @@ class _PatternCompiler:
         self.nlp = nlp
         self.words: dict[str, list[_SlotNorms]] = {}
         self._commonness: dict[int, tuple[_SlotNorms, int]] = {}
+        self.parts: dict = {}
         strings = nlp.vocab.strings
         ranked = [line for line in data_path("common_words.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
         # commonness: frequent ad words by rank, stop words and token classes as very common
@@ -524,6 +525,14 @@ class _PatternCompiler:
     def _part(self, part) -> list[list[_SlotNorms]]:
         if isinstance(part, Word):
             return [self._word(part.text)]
+        # slots and choices recur across patterns (parts are frozen values): compiled once; the
+        # lists are only read from here on
+        known = self.parts.get(part)
+        if known is None:
+            known = self.parts[part] = self._compile_part(part)
+        return known
+
+    def _compile_part(self, part) -> list[list[_SlotNorms]]:
         if isinstance(part, Slot):
             strings = self.nlp.vocab.strings
             values = _Values(ranges=((part.low, part.high),)) if part.bounded else None
