@@ -6,6 +6,7 @@ wording the synthetic corpus never used. The word lists are data (``data/ad_type
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Sequence
 
@@ -30,9 +31,10 @@ def type_cues(tokens: Sequence[str]) -> np.ndarray:
     the number of tokens (zeros for no tokens)."""
     if not tokens:
         return np.zeros(len(CUE_TYPES))
-    lowered = [token.lower() for token in tokens]
-    counts = [sum(token in words for token in lowered) for words in _word_sets()]
-    return np.asarray(counts, dtype=np.float64) / np.sqrt(len(lowered))
+    flags = _flags()
+    seen = Counter([flags.get(token) or _flag(token) for token in tokens])
+    counts = [sum(n for value, n in seen.items() if value >> k & 1) for k in range(len(CUE_TYPES))]
+    return np.asarray(counts, dtype=np.float64) / np.sqrt(len(tokens))
 
 
 def type_cue_matrix(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
