@@ -99,7 +99,53 @@ class Parser:
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
-        return [self._parsed(text, doc) for text, doc in zip(texts, self.extractor.docs_many(texts))]
+        docs = self.extractor.docs_many(texts)
+        if not docs:
+            return []
+        # The lexical tokens of all Docs from one attribute array: each distinct hash is turned
+        # into its string once for the chunk.
+        arrays = [doc.to_array(_TOKEN_ATTRS) for doc in docs]
+        sizes = np.array([len(a) for a in arrays], dtype=np.int64)
+        table = np.concatenate(arrays) if sizes.sum() else np.zeros((0, len(_TOKEN_ATTRS)), dtype=np.uint64)
+        keep = (table[:, 2] == 0) & (table[:, 3] == 0)
+        owner = np.repeat(np.arange(len(docs)), sizes)[keep]
+        table = table[keep]
+        bounds = np.searchsorted(owner, np.arange(len(docs) + 1)).tolist()
+        hashes, inverse = np.unique(table[:, :2], return_inverse=True)
+        strings = docs[0].vocab.strings
+        words = [strings[h] for h in hashes.tolist()]
+        identity = identity_words()
+        inverse = inverse.reshape(-1, 2)
+        masked = np.array([word in identity for word in words] + [False], dtype=bool)
+        words.append(IDENTITY_TOKEN)
+        token_index = np.where(masked[inverse[:, 0]], len(words) - 1, inverse[:, 1]).tolist()
+        all_lowers = [words[i] for i in inverse[:, 0].tolist()]
+        all_tokens = [words[i] for i in token_index]
+        starts = table[:, 4].astype(np.int64)
+        ends = starts + table[:, 5].astype(np.int64)
+        start_list, end_list = starts.tolist(), ends.tolist()
+        parsed = []
+        for i, (text, doc) in enumerate(zip(texts, docs)):
+            low, high = bounds[i], bounds[i + 1]
+            normalized = doc.user_data[NORMALIZED_KEY]
+            if normalized.text == normalized.original:
+                spans = list(zip(start_list[low:high], end_list[low:high]))
+            else:
+                spans = normalized.to_original_many(starts[low:high], ends[low:high])
+            lowers, tokens = all_lowers[low:high], all_tokens[low:high]
+            signals = Counter(normalized.signals)
+            signals.update(token_signals(lowers, tokens))
+            parsed.append(
+                ParsedAd(
+                    text=normalized.original,
+                    hits=self.extractor.hits(doc),
+                    tokens=tuple(tokens),
+                    spans=tuple(spans),
+                    signals=tuple(sorted(signals.items())),
+                    truncated=len(text) > MAX_TEXT_CHARS,
+                )
+            )
+        return parsed
 
 
 _NUMBER_CLASSES = frozenset({"{AGE}", "{AMOUNT}", "{NUM}"})
