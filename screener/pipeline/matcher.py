@@ -1,5 +1,9 @@
 """The indicator matcher: catalogue patterns compiled to token-slot sequences, found by their
-rarest slot with a PhraseMatcher on NORM; near rules, obfuscation and pay signals as hits."""
+rarest slot (an index on NORM); near rules, obfuscation and pay signals as hits.
+
+One Doc (`screen`) is matched in plain Python over its few candidates; a chunk of Docs
+(`screen_batch`, `IndicatorMatcher.pipe_docs`) with sorted-array lookups over all their NORMs at
+once (`_Engine`). Both give the same hits (``tests/test_speed_paths.py``)."""
 
 from __future__ import annotations
 
@@ -38,8 +42,8 @@ class IndicatorMatcher:
         self.name = name
         self.catalogue: Catalogue = load_catalogue(catalogue or None)
         # Each pattern compiles to a few sequences of token slots (a slot holds the NORMs its
-        # alternatives allow), not to the cartesian product of its alternatives; a PhraseMatcher
-        # finds each sequence's rarest slot (its anchor) and the rest is checked around it.
+        # alternatives allow), not to the cartesian product of its alternatives; an index finds
+        # each sequence's rarest slot (its anchor) and the rest is checked around it.
         self.sequences: list[tuple[str, tuple[_SlotNorms, ...], str]] = []  # (label, slots, pattern source)
         # anchor NORM -> offset of the next rarest slot from the anchor (0: none) -> its NORM
         # -> [(sequence, anchor)]
