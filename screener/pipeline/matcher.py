@@ -8,6 +8,7 @@ once (`_Engine`). Both give the same hits (``tests/test_speed_paths.py``)."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,7 +84,8 @@ class IndicatorMatcher:
             indicator, number, side, window, _ = self.near[label]
             reach = window + max(len(q) for sequences in index.values() for q in sequences)
             self.follower_of[f"{indicator}~{number}~{1 - side}"] = (label, index, window, reach)
-        self.engine = _Engine(self.sequences, self.by_anchor, self.follower_of)
+        self._engine: _Engine | None = None  # built on the first chunk (`pipe_docs`); one ad never needs it
+        self._engine_lock = threading.Lock()
         # The two sides of a near rule must be in one sentence.
         self.sentence_ends = frozenset(nlp.vocab.strings.add(mark) for mark in SENTENCE_ENDS)
         self._literal_cache: dict[int, str] = {}
@@ -91,6 +93,15 @@ class IndicatorMatcher:
         for indicator in self.catalogue:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
+
+    @property
+    def engine(self) -> "_Engine":
+        """The array indexes of the chunk path, built on first use."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = _Engine(self.sequences, self.by_anchor, self.follower_of)
+        return self._engine
 
     def _add(self, label: str, sequences, compiler: "_PatternCompiler", source: str) -> None:
         """Register compiled sequences of `label`, each under its anchor's NORMs."""
