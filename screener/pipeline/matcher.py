@@ -49,7 +49,8 @@ class IndicatorMatcher:
         # the commoner side of a near rule: first-slot NORM -> its sequences, checked near the other side
         self.followers: dict[str, dict[int, list[tuple[SlotNorms, ...]]]] = {}
         # per sequence, its (slot index, slot) pairs in the order the one-Doc path checks them
-        self.check_order: list[tuple[tuple[int, SlotNorms], ...]] = []
+        self.check_order: list[tuple[tuple[int, SlotNorms], ...] | None] = []
+        self.anchors: list[tuple[int, int]] = []  # per sequence: its anchor slot, the second slot's offset from it
         compiler = PatternCompiler(nlp)
         for indicator in self.catalogue:
             for pattern in indicator.patterns:
@@ -66,13 +67,10 @@ class IndicatorMatcher:
                     else:
                         self.followers[label] = first_slot_index(sequences)
         # the commoner sides' slots in the order the one-Doc path checks them (the first slot,
-        # matched by the index, last), by the id of their sequence (kept alive by `followers`)
+        # matched by the index, last), by the id of their sequence (kept alive by `followers`);
+        # filled on first use
         self.follow_order: dict[int, tuple[tuple[int, SlotNorms], ...]] = {}
-        for index in self.followers.values():
-            for sequences in index.values():
-                for slots in sequences:
-                    rest = sorted(range(1, len(slots)), key=lambda i: (compiler.commonness(slots[i]), i))
-                    self.follow_order[id(slots)] = tuple((i, slots[i]) for i in (*rest, 0))
+        self._compiler = compiler
         # a lead side's label -> (the other side's label, its first-slot index, window, reach back)
         self.follower_of: dict[str, tuple[str, dict, int, int]] = {}
         for label, index in self.followers.items():
@@ -109,8 +107,8 @@ class IndicatorMatcher:
             self.sequences.append((label, slots, source))
             # the one-Doc path checks the slots rarest first (the anchor and second slot, whose
             # NORMs the index already matched, last): a candidate that fails, fails early
-            rest = sorted((i for i in range(len(slots)) if i != anchor and i != anchor + second), key=lambda i: (common[i], i))
-            self.check_order.append(tuple((i, slots[i]) for i in (*rest, anchor, *((anchor + second,) if second else ()))))
+            self.anchors.append((anchor, second))
+            self.check_order.append(None)  # filled on first use (`_checks`)
             for norm in slots[anchor]:
                 by_second = self.by_anchor.setdefault(norm, {}).setdefault(second, {})
                 for second_norm in slots[anchor + second] if second else (0,):
@@ -171,7 +169,7 @@ class IndicatorMatcher:
                         start = position - anchor
                         if start >= 0:
                             label, slots, source = sequences[number]
-                            checks = order[number]
+                            checks = order[number] or self._checks(number)
                             # the rarest unchecked slot first, inline: most candidates fail there
                             if start + len(slots) <= length and ids[start + checks[0][0]] in checks[0][1] and fits(doc, ids, start, checks):
                                 found.setdefault(label, []).append((start, start + len(slots), source))
@@ -243,9 +241,26 @@ class IndicatorMatcher:
                 positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
             for position in sorted(p for p in positions if ids[p] in index):
                 for slots in index[ids[position]]:
-                    checks = order[id(slots)]
+                    checks = order.get(id(slots)) or self._follow_checks(slots)
                     if position + len(slots) <= length and ids[position + checks[0][0]] in checks[0][1] and fits(doc, ids, position, checks):
                         found.setdefault(other, []).append((position, position + len(slots), ""))
+
+    def _checks(self, number: int) -> tuple[tuple[int, SlotNorms], ...]:
+        """The (slot index, slot) checks of a sequence, rarest first, the anchor and second slot
+        (whose NORMs the index already matched) last."""
+        slots = self.sequences[number][1]
+        anchor, second = self.anchors[number]
+        common = self._compiler.commonness
+        rest = sorted((i for i in range(len(slots)) if i != anchor and i != anchor + second), key=lambda i: (common(slots[i]), i))
+        checks = self.check_order[number] = tuple((i, slots[i]) for i in (*rest, anchor, *((anchor + second,) if second else ())))
+        return checks
+
+    def _follow_checks(self, slots) -> tuple[tuple[int, SlotNorms], ...]:
+        """The checks of a commoner side's sequence, rarest first, its first slot last."""
+        common = self._compiler.commonness
+        rest = sorted(range(1, len(slots)), key=lambda i: (common(slots[i]), i))
+        checks = self.follow_order[id(slots)] = tuple((i, slots[i]) for i in (*rest, 0))
+        return checks
 
     def _fits_in_order(self, doc: Doc, ids: list[int], start: int, checks) -> bool:
         """Whether the (slot index, slot) checks hold for the Doc from `start` (which leaves room
