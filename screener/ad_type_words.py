@@ -6,6 +6,7 @@ wording the synthetic corpus never used. The word lists are data (``data/ad_type
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Sequence
 
@@ -30,13 +31,39 @@ def type_cues(tokens: Sequence[str]) -> np.ndarray:
     the number of tokens (zeros for no tokens)."""
     if not tokens:
         return np.zeros(len(CUE_TYPES))
-    lowered = [token.lower() for token in tokens]
-    counts = [sum(token in words for token in lowered) for words in _word_sets()]
-    return np.asarray(counts, dtype=np.float64) / np.sqrt(len(lowered))
+    flags = _flags()
+    seen = Counter([flags.get(token) or _flag(token) for token in tokens])
+    counts = [sum(n for value, n in seen.items() if value >> k & 1) for k in range(len(CUE_TYPES))]
+    return np.asarray(counts, dtype=np.float64) / np.sqrt(len(tokens))
 
 
 def type_cue_matrix(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-    """`type_cues` of many ads, one row each."""
+    """`type_cues` of many ads, one row each (the same numbers, counted for all ads at once)."""
     if not token_lists:
         return np.zeros((0, len(CUE_TYPES)))
-    return np.vstack([type_cues(tokens) for tokens in token_lists])
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    flags = _flags()
+    found = np.fromiter((flags.get(token) or _flag(token) for tokens in token_lists for token in tokens), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(token_lists)), lengths)
+    counts = np.column_stack([np.bincount(rows, weights=(found >> k) & 1, minlength=len(token_lists)) for k in range(len(CUE_TYPES))])
+    matrix = np.zeros((len(token_lists), len(CUE_TYPES)))
+    some = lengths > 0
+    matrix[some] = counts[some] / np.sqrt(lengths[some])[:, None]
+    return matrix
+
+
+@lru_cache(maxsize=1)
+def _flags() -> dict[str, int]:
+    """Token -> bit k set when its lower case is in the word list of ``CUE_TYPES[k]`` (plus bit 3,
+    so that every cached value is true); filled as tokens are seen, bounded."""
+    return {}
+
+
+def _flag(token: str) -> int:
+    flags = _flags()
+    if len(flags) > 200_000:
+        flags.clear()
+    lowered = token.lower()
+    value = 8 | sum(1 << k for k, words in enumerate(_word_sets()) if lowered in words)
+    flags[token] = value
+    return value

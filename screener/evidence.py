@@ -64,6 +64,16 @@ class Extractor:
             doc = component(doc)
         return doc
 
+    def docs_many(self, texts: Iterable[str]) -> list[Doc]:
+        """Processed Docs of many texts, in order: the same as `doc` on each, with the indicator
+        matcher run over all of them at once (`IndicatorMatcher.pipe_docs`)."""
+        nlp = self.nlp
+        docs = [nlp.tokenizer(_checked(text)[:MAX_TEXT_CHARS]) for text in texts]
+        for _, component in nlp.pipeline:
+            many = getattr(component, "pipe_docs", None)
+            docs = many(docs) if many is not None else [component(doc) for doc in docs]
+        return docs
+
     def docs(self, texts: Iterable[str]) -> Iterator[Doc]:
         """Processed Docs of many texts, in order."""
         for text in texts:

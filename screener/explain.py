@@ -39,6 +39,10 @@ def _written(text: str, span: tuple[int, int] | None) -> str:
     return " ".join(text[span[0] : span[1]].split()) if span else ""
 
 
+def _by_size(item: tuple[str, float]) -> tuple[float, str]:
+    return -abs(item[1]), item[0]
+
+
 def _level(risk: float, thresholds: dict[str, float], profile: str) -> str:
     """Low below the active profile's threshold (not flagged); high from the high_precision
     threshold on; medium (flagged) between them."""
@@ -73,8 +77,14 @@ def explain(
     child_branch = any(h.indicator in children and not h.negated for h in hits) and (
         elements["ACT"].present or elements["PURPOSE"].present
     )
-    ranked = sorted(scored.term_contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
-    terms = tuple(TermContribution(term, value, _written(ad.text, scored.term_spans.get(term))) for term, value in ranked[:TOP_TERMS] if value != 0.0)
+    # the TOP_TERMS largest by size, ties by term: only terms at least as large as the
+    # TOP_TERMS-th largest size can be among them
+    items = scored.term_contributions.items()
+    if len(items) > TOP_TERMS:
+        cutoff = sorted(map(abs, scored.term_contributions.values()))[-TOP_TERMS]
+        items = [item for item in items if abs(item[1]) >= cutoff]
+    ranked = sorted(items, key=_by_size)[:TOP_TERMS]
+    terms = tuple(TermContribution(term, value, _written(ad.text, scored.term_spans.get(term))) for term, value in ranked if value != 0.0)
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)

@@ -67,7 +67,9 @@ class Parser:
     def __call__(self, text: str) -> ParsedAd:
         if not isinstance(text, str):
             raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
-        doc = self.extractor.doc(text)
+        return self._parsed(text, self.extractor.doc(text))
+
+    def _parsed(self, text: str, doc) -> ParsedAd:
         normalized = doc.user_data[NORMALIZED_KEY]
         identity = identity_words()
         strings = doc.vocab.strings
@@ -79,8 +81,7 @@ class Parser:
         if unchanged:
             spans = [(row[4], row[4] + row[5]) for row in rows]
         else:
-            to_original = normalized.to_original
-            spans = [to_original(row[4], row[4] + row[5]) for row in rows]
+            spans = normalized.to_original_many([row[4] for row in rows], [row[4] + row[5] for row in rows])
         signals = Counter(normalized.signals)
         signals.update(token_signals(lowers, tokens))
         return ParsedAd(
@@ -93,8 +94,58 @@ class Parser:
         )
 
     def many(self, texts: Iterable[str]) -> list[ParsedAd]:
-        """Parse many texts, in order."""
-        return [self(text) for text in texts]
+        """Parse many texts, in order (the Docs of all of them matched at once)."""
+        texts = list(texts)
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"expected the ad text as a str, got {type(text).__name__}")
+        docs = self.extractor.docs_many(texts)
+        if not docs:
+            return []
+        # The lexical tokens of all Docs from one attribute array: each distinct hash is turned
+        # into its string once for the chunk.
+        arrays = [doc.to_array(_TOKEN_ATTRS) for doc in docs]
+        sizes = np.array([len(a) for a in arrays], dtype=np.int64)
+        table = np.concatenate(arrays) if sizes.sum() else np.zeros((0, len(_TOKEN_ATTRS)), dtype=np.uint64)
+        keep = (table[:, 2] == 0) & (table[:, 3] == 0)
+        owner = np.repeat(np.arange(len(docs)), sizes)[keep]
+        table = table[keep]
+        bounds = np.searchsorted(owner, np.arange(len(docs) + 1)).tolist()
+        hashes, inverse = np.unique(table[:, :2], return_inverse=True)
+        strings = docs[0].vocab.strings
+        words = [strings[h] for h in hashes.tolist()]
+        identity = identity_words()
+        inverse = inverse.reshape(-1, 2)
+        masked = np.array([word in identity for word in words] + [False], dtype=bool)
+        words.append(IDENTITY_TOKEN)
+        token_index = np.where(masked[inverse[:, 0]], len(words) - 1, inverse[:, 1]).tolist()
+        all_lowers = [words[i] for i in inverse[:, 0].tolist()]
+        all_tokens = [words[i] for i in token_index]
+        starts = table[:, 4].astype(np.int64)
+        ends = starts + table[:, 5].astype(np.int64)
+        start_list, end_list = starts.tolist(), ends.tolist()
+        parsed = []
+        for i, (text, doc) in enumerate(zip(texts, docs)):
+            low, high = bounds[i], bounds[i + 1]
+            normalized = doc.user_data[NORMALIZED_KEY]
+            if normalized.text == normalized.original:
+                spans = list(zip(start_list[low:high], end_list[low:high]))
+            else:
+                spans = normalized.to_original_many(starts[low:high], ends[low:high])
+            lowers, tokens = all_lowers[low:high], all_tokens[low:high]
+            signals = Counter(normalized.signals)
+            signals.update(token_signals(lowers, tokens))
+            parsed.append(
+                ParsedAd(
+                    text=normalized.original,
+                    hits=self.extractor.hits(doc),
+                    tokens=tuple(tokens),
+                    spans=tuple(spans),
+                    signals=tuple(sorted(signals.items())),
+                    truncated=len(text) > MAX_TEXT_CHARS,
+                )
+            )
+        return parsed
 
 
 _NUMBER_CLASSES = frozenset({"{AGE}", "{AMOUNT}", "{NUM}"})
@@ -111,9 +162,12 @@ def token_signals(lowers: Sequence[str], norms: Sequence[str]) -> Counter:
         if norm == "{DIGIT}":
             run.append(lower.isalpha())
             continue
-        if len(run) >= PHONE_DIGITS:
-            found["phone_in_words" if any(run) else "spaced_digits"] += 1
-        run = []
+        if run:
+            if len(run) >= PHONE_DIGITS:
+                found["phone_in_words" if any(run) else "spaced_digits"] += 1
+            run = []
+        if norm == lower:  # most tokens: no class, nothing read into them
+            continue
         if norm in _NUMBER_CLASSES and lower.isalpha():
             found["number_words"] += 1
         elif norm != lower and norm.isalpha() and not lower.isalpha() and any(c.isalpha() for c in lower):

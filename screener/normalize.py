@@ -16,7 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
 
 from screener.obfuscation import apply_rewrites, rewrite_candidates, shipped_lexicon
 
@@ -83,8 +85,45 @@ class NormalizedText:
             return first, first
         return first, max(first, last)
 
+    def to_original_many(self, starts: Sequence[int], ends: Sequence[int]) -> list[tuple[int, int]]:
+        """`to_original` of many spans at once (vectorized over the rewrite tables): the same spans.
+
+        The spans must lie within `text` (not checked here)."""
+        first = np.asarray(starts, dtype=np.int64)
+        last = np.asarray(ends, dtype=np.int64)
+        empty = first == last
+        for rewrites in reversed(self._stages):
+            if not rewrites:
+                continue
+            table = _table_of(rewrites)
+            first = _map_starts(table, first)
+            last = np.where(last > 0, _map_ends(table, last), 0)
+        last = np.where(empty, first, np.maximum(first, last))
+        return list(zip(first.tolist(), last.tolist()))
+
 
 _INF = float("inf")
+
+
+def _table_of(rewrites: tuple[tuple[int, int, int, int], ...]) -> np.ndarray:
+    """The rewrites of a stage as an array, columns (out_start, out_end, in_start, in_end)."""
+    return np.array(rewrites, dtype=np.int64).reshape(-1, 4)
+
+
+def _map_starts(table: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """`_map_start` of many positions."""
+    index = np.searchsorted(table[:, 0], positions, side="right") - 1
+    row = table[np.maximum(index, 0)]
+    mapped = np.where(positions < row[:, 1], row[:, 2], row[:, 3] + positions - row[:, 1])
+    return np.where(index < 0, positions, mapped)
+
+
+def _map_ends(table: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """`_map_end` of many positions."""
+    index = np.searchsorted(table[:, 0], positions - 1, side="right") - 1
+    row = table[np.maximum(index, 0)]
+    mapped = np.where(positions <= row[:, 1], row[:, 3], row[:, 3] + positions - row[:, 1])
+    return np.where(index < 0, positions, mapped)
 
 
 def _map_start(rewrites: tuple[tuple[int, int, int, int], ...], position: int) -> int:

@@ -162,9 +162,25 @@ def respell_word(token: str, targets: frozenset[str], known: frozenset[str]) -> 
         return None
     candidates = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}  # swapped
     candidates |= {word[:i] + word[i + 1 :] for i in range(len(word))}  # doubled (or an extra letter)
-    candidates |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in "abcdefghijklmnopqrstuvwxyz"}  # dropped
     found = candidates & targets
+    # dropped: the targets that give `word` with one letter taken out (the targets `word` gives
+    # with one letter of a-z put in, looked up instead of spelled out)
+    found |= _deletions(targets).get(word, frozenset())
     return next(iter(found)) if len(found) == 1 else None
+
+
+@lru_cache(maxsize=4)
+def _deletions(targets: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Each string that a word of `targets` (of lower-case letters a-z) gives with one letter taken out -> those words."""
+    index: dict[str, set[str]] = {}
+    for target in targets:
+        for i in range(len(target)):
+            if target[i] in _LETTERS:
+                index.setdefault(target[:i] + target[i + 1 :], set()).add(target)
+    return {key: frozenset(value) for key, value in index.items()}
+
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 def deleet_word(token: str, lexicon: frozenset[str]) -> str | None:

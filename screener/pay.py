@@ -380,15 +380,15 @@ def high_pay(text: str) -> tuple[PayMention, ...]:
     An amount with no period counts only after a pay word and below `UNSTATED_CEILING`; none above
     `IMPLAUSIBLE_MULTIPLE` counts.
     """
-    if _STATED_SKILL.search(text):
-        return ()
-    return tuple(
+    high = tuple(
         m
         for m in find_pay(text)
         if m.wage_multiple is not None
         and HIGH_PAY_MULTIPLE <= m.wage_multiple <= IMPLAUSIBLE_MULTIPLE
         and (m.period != "unstated" or (m.wage_multiple < UNSTATED_CEILING and _PAY_WORD.search(text, max(0, m.start - 40), m.start)))
     )
+    # the skill search only when there is high pay to drop (most ads have none)
+    return () if high and _STATED_SKILL.search(text) else high
 
 
 def describe(mention: PayMention) -> str:

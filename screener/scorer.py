@@ -252,7 +252,12 @@ class ScreeningModel:
         term_spans: dict[str, tuple[int, int]] = {}
         for term, column, start, end in located:
             contribution = per_occurrence[column]
-            owner = next((i for i, (s, e) in enumerate(spans) if s <= start and end <= e), None) if spans else None
+            owner = None
+            if spans:  # the first hit whose span holds the term
+                for i, (s, e) in enumerate(spans):
+                    if s <= start and end <= e:
+                        owner = i
+                        break
             if owner is None:
                 term_parts[term] = term_parts.get(term, 0.0) + contribution
                 term_spans.setdefault(term, (start, end))

@@ -3,8 +3,9 @@
 - ``screener.normalizing_tokenizer.v1`` folds obfuscation out of the text before spaCy's English
   tokenizer runs, keeps the `NormalizedText` on ``doc._.normalized`` and gives number, money,
   phone and handle tokens a class NORM (``{AMOUNT}``, ``{AGE}`` ...) once per lexeme.
-- ``screener_indicators`` matches the catalogue's phrases with a PhraseMatcher on NORM and turns
-  contact-hiding obfuscation into hits; hits go to ``doc.spans["screener_hits"]``, labelled with
+- ``screener_indicators`` matches the catalogue's phrases on NORM (an index of each pattern's
+  rarest slot; a chunk of Docs at once with ``pipe_docs``) and turns contact-hiding obfuscation
+  into hits; hits go to ``doc.spans["screener_hits"]``, labelled with
   the indicator id.
 - ``screener_negation`` puts the hits in a negated or warning scope into
   ``doc.spans["screener_negated"]``; ``span._.negated`` reads it.

@@ -1,29 +1,29 @@
 """The indicator matcher: catalogue patterns compiled to token-slot sequences, found by their
-rarest slot with a PhraseMatcher on NORM; near rules, obfuscation and pay signals as hits."""
+rarest slot (an index on NORM); near rules, obfuscation and pay signals as hits.
+
+One Doc (`screen`) is matched in plain Python over its few candidates; a chunk of Docs
+(`screen_batch`, `IndicatorMatcher.pipe_docs`) with sorted-array lookups over all their NORMs at
+once (`screener.pipeline.engine`). Both give the same hits (``tests/test_speed_paths.py``)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import threading
 
+import numpy as np
 from spacy.attrs import NORM
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from screener._data import data_path
 from screener.indicators import Catalogue, load_catalogue
 from screener.normalize import NormalizedText
-from screener.obfuscation import number_word_value
-from screener.patterns import PLACEHOLDERS, Pattern, Slot, Word
 from screener.pay import HIGH_PAY_SIGNAL, high_pay
 from screener.pipeline.keys import HITS_KEY, NEAR_GAPS_KEY, NORMALIZED_KEY, SENTENCE_ENDS
-from screener.pipeline.tokenizer import THOUSANDS
+from screener.pipeline.compiler import PatternCompiler, SlotNorms, first_slot_index, literal
+from screener.pipeline.engine import Engine
 
 __all__ = ["IndicatorMatcher", "make_indicator_matcher"]
 
 _NO = object()  # a NORM a slot does not allow
-
 
 class IndicatorMatcher:
     """Finds catalogue indicators in a Doc (a SpanRuler-style component).
@@ -38,17 +38,20 @@ class IndicatorMatcher:
         self.name = name
         self.catalogue: Catalogue = load_catalogue(catalogue or None)
         # Each pattern compiles to a few sequences of token slots (a slot holds the NORMs its
-        # alternatives allow), not to the cartesian product of its alternatives; a PhraseMatcher
-        # finds each sequence's rarest slot (its anchor) and the rest is checked around it.
-        self.sequences: list[tuple[str, tuple[_SlotNorms, ...], str]] = []  # (label, slots, pattern source)
+        # alternatives allow), not to the cartesian product of its alternatives; an index finds
+        # each sequence's rarest slot (its anchor) and the rest is checked around it.
+        self.sequences: list[tuple[str, tuple[SlotNorms, ...], str]] = []  # (label, slots, pattern source)
         # anchor NORM -> offset of the next rarest slot from the anchor (0: none) -> its NORM
         # -> [(sequence, anchor)]
         self.by_anchor: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = {}
         # near-rule side label ("id~rule~side") -> (indicator id, rule number, side, window, rule source)
         self.near: dict[str, tuple[str, int, int, int, str]] = {}
         # the commoner side of a near rule: first-slot NORM -> its sequences, checked near the other side
-        self.followers: dict[str, dict[int, list[tuple[_SlotNorms, ...]]]] = {}
-        compiler = _PatternCompiler(nlp)
+        self.followers: dict[str, dict[int, list[tuple[SlotNorms, ...]]]] = {}
+        # per sequence, its (slot index, slot) pairs in the order the one-Doc path checks them
+        self.check_order: list[tuple[tuple[int, SlotNorms], ...] | None] = []
+        self.anchors: list[tuple[int, int]] = []  # per sequence: its anchor slot, the second slot's offset from it
+        compiler = PatternCompiler(nlp)
         for indicator in self.catalogue:
             for pattern in indicator.patterns:
                 self._add(indicator.id, compiler(pattern), compiler, pattern.source)
@@ -62,15 +65,20 @@ class IndicatorMatcher:
                     if side == lead:
                         self._add(label, sequences, compiler, rule.source)
                     else:
-                        self.followers[label] = _first_slot_index(sequences)
+                        self.followers[label] = first_slot_index(sequences)
+        # the commoner sides' slots in the order the one-Doc path checks them (the first slot,
+        # matched by the index, last), by the id of their sequence (kept alive by `followers`);
+        # filled on first use
+        self.follow_order: dict[int, tuple[tuple[int, SlotNorms], ...]] = {}
+        self._compiler = compiler
         # a lead side's label -> (the other side's label, its first-slot index, window, reach back)
         self.follower_of: dict[str, tuple[str, dict, int, int]] = {}
         for label, index in self.followers.items():
             indicator, number, side, window, _ = self.near[label]
             reach = window + max(len(q) for sequences in index.values() for q in sequences)
             self.follower_of[f"{indicator}~{number}~{1 - side}"] = (label, index, window, reach)
-        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.matcher.add("anchor", [[norm] for norm in self.by_anchor])
+        self._engine: Engine | None = None  # built on the first chunk (`pipe_docs`); one ad never needs it
+        self._engine_lock = threading.Lock()
         # The two sides of a near rule must be in one sentence.
         self.sentence_ends = frozenset(nlp.vocab.strings.add(mark) for mark in SENTENCE_ENDS)
         self._literal_cache: dict[int, str] = {}
@@ -79,14 +87,28 @@ class IndicatorMatcher:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
 
-    def _add(self, label: str, sequences, compiler: "_PatternCompiler", source: str) -> None:
+    @property
+    def engine(self) -> Engine:
+        """The array indexes of the chunk path, built on first use."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = Engine(self.sequences, self.by_anchor, self.follower_of)
+        return self._engine
+
+    def _add(self, label: str, sequences, compiler: PatternCompiler, source: str) -> None:
         """Register compiled sequences of `label`, each under its anchor's NORMs."""
         for slots in sequences:
-            anchor = compiler.anchor(slots)
+            common = [compiler.commonness(slot) for slot in slots]
+            anchor = min(range(len(slots)), key=common.__getitem__)  # as `compiler.anchor`
             others = [i for i in range(len(slots)) if i != anchor]
-            second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
+            second = min(others, key=lambda i: (common[i], abs(i - anchor))) - anchor if others else 0
             number = len(self.sequences)
             self.sequences.append((label, slots, source))
+            # the one-Doc path checks the slots rarest first (the anchor and second slot, whose
+            # NORMs the index already matched, last): a candidate that fails, fails early
+            self.anchors.append((anchor, second))
+            self.check_order.append(None)  # filled on first use (`_checks`)
             for norm in slots[anchor]:
                 by_second = self.by_anchor.setdefault(norm, {}).setdefault(second, {})
                 for second_norm in slots[anchor + second] if second else (0,):
@@ -97,10 +119,10 @@ class IndicatorMatcher:
         if value is None:
             if len(self._literal_cache) > 100_000:
                 self._literal_cache.clear()
-            value = self._literal_cache[orth] = _literal(strings[orth])
+            value = self._literal_cache[orth] = literal(strings[orth])
         return value
 
-    def _pair_near(self, ids: list[int], found: dict[str, list[tuple[int, int, str]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
+    def _pair_near(self, norms, found: dict[str, list[tuple[int, int, str]]], gaps: dict[tuple[int, int], list[tuple[int, int]]]) -> None:
         """Replace near-rule side matches in `found` by hits where both sides are close enough,
         in one sentence.
 
@@ -110,6 +132,7 @@ class IndicatorMatcher:
         for label in [label for label in found if label in self.near]:
             indicator, number, side, _, _ = self.near[label]
             sides.setdefault((indicator, number), [[], []])[side].extend(found.pop(label))
+        ids: list[int] = norms.tolist() if sides else []
         for (indicator, number), (firsts, seconds) in sides.items():
             _, _, _, window, source = self.near[f"{indicator}~{number}~0"]
             for a_start, a_end, _ in firsts:
@@ -121,15 +144,19 @@ class IndicatorMatcher:
                         gaps.setdefault(span, []).append((low, high))
 
     def __call__(self, doc: Doc) -> Doc:
+        """Match one Doc (the single-ad path: plain Python over the few candidates of one ad)."""
         found: dict[str, list[tuple[int, int, str]]] = {}
-        matches = self.matcher(doc)
-        ids: list[int] = []
-        if matches:
-            ids = doc.to_array(NORM).tolist()
+        norms = doc.to_array(NORM)
+        ids: list[int] = norms.tolist()
+        by_anchor = self.by_anchor
+        anchors = [position for position, norm in enumerate(ids) if norm in by_anchor]
+        if anchors:
             length = len(ids)
             sequences = self.sequences
-            for _, position, _ in matches:
-                for second, by_norm in self.by_anchor[ids[position]].items():
+            order = self.check_order
+            fits = self._fits_in_order
+            for position in anchors:
+                for second, by_norm in by_anchor[ids[position]].items():
                     if not second:
                         candidates = by_norm[0]
                     elif 0 <= position + second < length:
@@ -142,14 +169,68 @@ class IndicatorMatcher:
                         start = position - anchor
                         if start >= 0:
                             label, slots, source = sequences[number]
-                            if self._fits(doc, ids, start, slots):
+                            checks = order[number] or self._checks(number)
+                            # the rarest unchecked slot first, inline: most candidates fail there
+                            if start + len(slots) <= length and ids[start + checks[0][0]] in checks[0][1] and fits(doc, ids, start, checks):
                                 found.setdefault(label, []).append((start, start + len(slots), source))
             if self.followers:
                 self._follow(doc, ids, found)
-        return self._finish(doc, ids, found)
+        return self._finish(doc, norms, found)
+
+    def pipe_docs(self, docs: list[Doc]) -> list[Doc]:
+        """Match many Docs at once (the batch path): their NORMs in one array, candidates found and
+        checked by `Engine` with array operations; the same hits as calling on each Doc."""
+        if not docs:
+            return docs
+        engine = self.engine
+        norms = [doc.to_array(NORM) for doc in docs]
+        lengths = np.array([len(n) for n in norms], dtype=np.int64)
+        stops = np.cumsum(lengths)
+        firsts = stops - lengths
+        owner = np.repeat(np.arange(len(docs)), lengths)
+        first, stop = firsts[owner], stops[owner]
+        codes = engine.codes(np.concatenate(norms)) if len(owner) else np.zeros(0, dtype=np.int64)
+        found: list[dict[str, list[tuple[int, int, str]]]] = [{} for _ in docs]
+        seq, start = engine.anchored(codes, first, stop)
+        if len(seq):
+            firsts_list = firsts.tolist()
+            self._add_fits(docs, codes, owner, firsts_list, seq, start, found)
+            groups = engine.follower_groups
+            leads = []
+            for i, own in enumerate(found):
+                base, end_of_doc = firsts_list[i], int(stops[i])
+                for label in [label for label in own if label in groups]:
+                    group, window, reach = groups[label]
+                    leads.extend((group, max(base + s - reach, base), min(base + e + window + 1, end_of_doc)) for s, e, _ in own[label])
+            if leads:
+                seq, start = engine.following(codes, stop, leads)
+                if len(seq):
+                    self._add_fits(docs, codes, owner, firsts_list, seq, start, found)
+        return [self._finish(doc, n, f) for doc, n, f in zip(docs, norms, found)]
+
+    def _add_fits(self, docs: list[Doc], codes, owner, firsts: list[int], seq, start, found: list[dict[str, list[tuple[int, int, str]]]]) -> None:
+        """Add the candidates (sequence numbers and global start tokens) whose slots match."""
+        engine = self.engine
+        ok, literal_checks = engine.fits(codes, seq, start)
+        if literal_checks:
+            for candidate, token, allowed in literal_checks:
+                if ok[candidate]:
+                    doc = docs[int(owner[token])]
+                    if self._literal_of(doc[token - firsts[int(owner[token])]].orth, doc.vocab.strings) not in allowed:
+                        ok[candidate] = False
+        at = np.flatnonzero(ok)
+        if not len(at):
+            return
+        labels, sources, lengths = engine.labels, engine.sources, engine.lengths
+        for number, first, i in zip(seq[at].tolist(), start[at].tolist(), owner[start[at]].tolist()):
+            local = first - firsts[i]
+            found[i].setdefault(labels[number], []).append((local, local + lengths[number], sources[number]))
 
     def _follow(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> None:
         """Look for the commoner side of each near rule only within reach of its other side's matches."""
+        fits = self._fits_in_order
+        order = self.follow_order
+        length = len(ids)
         for label in [label for label in found if label in self.near]:
             follower = self.follower_of.get(label)
             if follower is None:
@@ -160,14 +241,31 @@ class IndicatorMatcher:
                 positions.update(range(max(0, start - reach), min(len(ids), end + window + 1)))
             for position in sorted(p for p in positions if ids[p] in index):
                 for slots in index[ids[position]]:
-                    if self._fits(doc, ids, position, slots):
+                    checks = order.get(id(slots)) or self._follow_checks(slots)
+                    if position + len(slots) <= length and ids[position + checks[0][0]] in checks[0][1] and fits(doc, ids, position, checks):
                         found.setdefault(other, []).append((position, position + len(slots), ""))
 
-    def _fits(self, doc: Doc, ids: list[int], start: int, slots) -> bool:
-        """Whether the token slots match the Doc from `start`."""
-        if start + len(slots) > len(ids):
-            return False
-        for offset, slot in enumerate(slots):
+    def _checks(self, number: int) -> tuple[tuple[int, SlotNorms], ...]:
+        """The (slot index, slot) checks of a sequence, rarest first, the anchor and second slot
+        (whose NORMs the index already matched) last."""
+        slots = self.sequences[number][1]
+        anchor, second = self.anchors[number]
+        common = self._compiler.commonness
+        rest = sorted((i for i in range(len(slots)) if i != anchor and i != anchor + second), key=lambda i: (common(slots[i]), i))
+        checks = self.check_order[number] = tuple((i, slots[i]) for i in (*rest, anchor, *((anchor + second,) if second else ())))
+        return checks
+
+    def _follow_checks(self, slots) -> tuple[tuple[int, SlotNorms], ...]:
+        """The checks of a commoner side's sequence, rarest first, its first slot last."""
+        common = self._compiler.commonness
+        rest = sorted(range(1, len(slots)), key=lambda i: (common(slots[i]), i))
+        checks = self.follow_order[id(slots)] = tuple((i, slots[i]) for i in (*rest, 0))
+        return checks
+
+    def _fits_in_order(self, doc: Doc, ids: list[int], start: int, checks) -> bool:
+        """Whether the (slot index, slot) checks hold for the Doc from `start` (which leaves room
+        for the whole sequence)."""
+        for offset, slot in checks:
             allowed = slot.get(ids[start + offset], _NO)
             if allowed is _NO:
                 return False
@@ -175,11 +273,11 @@ class IndicatorMatcher:
                 return False
         return True
 
-    def _finish(self, doc: Doc, ids: list[int], found: dict[str, list[tuple[int, int, str]]]) -> Doc:
+    def _finish(self, doc: Doc, norms, found: dict[str, list[tuple[int, int, str]]]) -> Doc:
         """Pair near rules, add obfuscation hits, store non-overlapping hits per indicator."""
-        if self.near:
+        if self.near and found:
             gaps: dict[tuple[int, int], list[tuple[int, int]]] = {}
-            self._pair_near(ids, found, gaps)
+            self._pair_near(norms, found, gaps)
             if gaps:
                 doc.user_data[NEAR_GAPS_KEY] = gaps
         normalized: NormalizedText | None = doc.user_data.get(NORMALIZED_KEY)
@@ -208,131 +306,6 @@ def _merged(ranges: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         else:
             merged.append((start, end, source))
     return merged
-
-
-@dataclass(frozen=True, slots=True)
-class _Values:
-    """The values a class token may have in a slot: literals (a number written in a pattern means
-    itself) and inclusive ranges (``{AGE:16-17}``)."""
-
-    literals: frozenset[str] = frozenset()
-    ranges: tuple[tuple[float, float], ...] = ()
-
-    def __contains__(self, literal: str) -> bool:
-        if literal in self.literals:
-            return True
-        if not self.ranges:
-            return False
-        try:
-            value = float(literal)
-        except ValueError:
-            return False
-        return any(low <= value <= high for low, high in self.ranges)
-
-    def __or__(self, other: "_Values") -> "_Values":
-        return _Values(self.literals | other.literals, self.ranges + other.ranges)
-
-
-_SlotNorms = dict[int, "_Values | None"]  # NORM hash -> the values a class token must have, or None: any token
-
-
-class _PatternCompiler:
-    """Compiles a parsed pattern into sequences of token slots that ad text is matched on.
-
-    The single-token alternatives of a choice merge into one slot; longer or empty alternatives
-    branch into further sequences. spaCy's tokenizer splits on whitespace first,
-    so each word is tokenized once and cached.
-    """
-
-    def __init__(self, nlp: Language) -> None:
-        self.nlp = nlp
-        self.words: dict[str, list[_SlotNorms]] = {}
-        strings = nlp.vocab.strings
-        ranked = [line for line in data_path("common_words.txt").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-        # commonness: frequent ad words by rank, stop words and token classes as very common
-        self.common: dict[int, int] = {strings.add(word): len(ranked) - rank for rank, word in enumerate(ranked)}
-        for word in (*nlp.Defaults.stop_words, *".,;:!?-/()&+'\""):
-            self.common[strings.add(word)] = max(self.common.get(strings.add(word), 0), len(ranked))
-        for classes in PLACEHOLDERS.values():
-            for c in classes:
-                self.common[strings.add("{" + c + "}")] = 2 * len(ranked)
-
-    def __call__(self, pattern: Pattern) -> list[tuple[_SlotNorms, ...]]:
-        return [tuple(branch) for branch in self._sequence(pattern.parts) if branch]
-
-    def _sequence(self, parts) -> list[list[_SlotNorms]]:
-        branches: list[list[_SlotNorms]] = [[]]
-        for part in parts:
-            branches = [branch + tail for branch in branches for tail in self._part(part)]
-        return branches
-
-    def _part(self, part) -> list[list[_SlotNorms]]:
-        if isinstance(part, Word):
-            return [self._word(part.text)]
-        if isinstance(part, Slot):
-            strings = self.nlp.vocab.strings
-            values = _Values(ranges=((part.low, part.high),)) if part.bounded else None
-            return [[{strings.add("{" + c + "}"): values for c in part.classes}]]
-        options = [sequence for option in part.options for sequence in self._sequence(option)]
-        singles = [option[0] for option in options if len(option) == 1]
-        if len(singles) < 2:
-            return options
-        merged: _SlotNorms = {}
-        for slot in singles:
-            for norm, values in slot.items():
-                if norm in merged and merged[norm] is None or values is None:
-                    merged[norm] = None
-                else:
-                    merged[norm] = merged.get(norm, _Values()) | values
-        return [[merged], *(option for option in options if len(option) != 1)]
-
-    def _word(self, word: str) -> list[_SlotNorms]:
-        slots = self.words.get(word)
-        if slots is None:
-            slots = []
-            for token in self.nlp.tokenizer(word):
-                values = _Values(frozenset({_literal(token.text)})) if token.norm_.startswith("{") else None
-                slots.append({token.norm: values})
-            self.words[word] = slots
-        return slots
-
-    def anchor(self, slots) -> int:
-        """The index of the rarest slot of a sequence."""
-        return min(range(len(slots)), key=lambda i: self.commonness(slots[i]))
-
-    def rarest(self, slots) -> int:
-        """The commonness of the rarest slot of a sequence."""
-        return self.commonness(slots[self.anchor(slots)])
-
-    def commonness(self, slot: _SlotNorms) -> int:
-        """How common a slot's NORMs are in ordinary ads (lower is rarer): the anchor choice."""
-        return sum(self.common.get(norm, 0) + 1 for norm in slot)
-
-
-def _first_slot_index(sequences) -> dict[int, list]:
-    """Sequences by each NORM their first slot allows."""
-    index: dict[int, list] = {}
-    for slots in sequences:
-        for norm in slots[0]:
-            index.setdefault(norm, []).append(slots)
-    return index
-
-
-def _literal(text: str) -> str:
-    """The value a class token is compared by: its number for numbers ("16yo", "sixteen" -> "16";
-    "7.5" -> "7.5", never "75"; "5k" -> "5000")."""
-    if text[:1].isdigit():
-        whole, fraction = text, ""
-        decimal = re.search(r"[.,](\d{1,2})\D*$", text)
-        if decimal:
-            whole, fraction = text[: decimal.start()], decimal.group(1)
-        whole = re.sub(r"\D", "", whole).lstrip("0") or "0"
-        if THOUSANDS.match(text.lower()):
-            value = float(f"{whole}.{fraction or 0}") * 1000
-            return str(int(value)) if value.is_integer() else str(value)
-        return f"{whole}.{fraction}" if fraction else whole
-    value = number_word_value(text)
-    return str(value) if value is not None else text.lower()
 
 
 @Language.factory("screener_indicators", default_config={"catalogue": ""})

@@ -1,0 +1,97 @@
+"""The fast paths give what the plain ones give, on freshly generated ads (issue 13).
+
+- the chunk matcher (`IndicatorMatcher.pipe_docs`, array engine) and the one-Doc matcher
+  (`IndicatorMatcher.__call__`, Python): the same hits, negations and near-rule gaps;
+- `NormalizedText.to_original_many` and `to_original`: the same spans;
+- `type_cue_matrix` and `type_cues`: the same numbers;
+- `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from screener import Screener
+from screener.ad_type_words import type_cue_matrix, type_cues
+from screener.corpus.disguise import DISGUISES, disguise
+from screener.corpus.generate import generate
+from screener.normalize import normalize
+from screener.pipeline import HITS_KEY, NEGATED_KEY
+from screener.pipeline.keys import NEAR_GAPS_KEY
+from screener.scorer import parser
+
+
+@pytest.fixture(scope="module")
+def ads() -> list[str]:
+    """A few hundred generated ads (another seed than the shipped corpus), a third disguised."""
+    rng = random.Random(13)
+    texts = [ad.text for split in generate(400, seed=1313).values() for ad in split]
+    names = sorted(DISGUISES)
+    out = []
+    for i, text in enumerate(texts):
+        if i % 3 == 0:
+            text = disguise(text, rng.sample(names, 2), rng)
+        out.append(text)
+    return out + ["", "   ", "12345 !!!", "W h a t s A p p +44 7700 900 123", "c@sh 💰 ᴡᴏʀᴋ \u200b abroad", "x" * 450]
+
+
+def _spans(doc) -> tuple:
+    hits = tuple((s.start, s.end, s.label_, s.id_) for s in doc.spans.get(HITS_KEY, ()))
+    negated = tuple((s.start, s.end, s.label_) for s in doc.spans.get(NEGATED_KEY, ()))
+    gaps = {span: sorted(set(g)) for span, g in doc.user_data.get(NEAR_GAPS_KEY, {}).items()}
+    return hits, negated, gaps
+
+
+def test_chunk_matcher_matches_the_one_doc_matcher(ads):
+    extractor = parser("").extractor
+    one = [_spans(extractor.doc(text)) for text in ads]
+    many = [_spans(doc) for doc in extractor.docs_many(ads)]
+    assert many == one
+    assert sum(len(hits) for hits, _, _ in one) > len(ads) // 4  # the ads do carry hits
+
+
+def test_vectorized_offsets_match_to_original(ads):
+    rng = random.Random(0)
+    changed = 0
+    for text in ads:
+        normalized = normalize(text)
+        changed += normalized.text != text
+        size = len(normalized.text)
+        spans = [tuple(sorted((rng.randint(0, size), rng.randint(0, size)))) for _ in range(20)] + [(0, 0), (size, size), (0, size)]
+        expected = [normalized.to_original(start, end) for start, end in spans]
+        assert normalized.to_original_many([s for s, _ in spans], [e for _, e in spans]) == expected
+    assert changed > len(ads) // 4
+
+
+def test_type_cue_matrix_matches_type_cues(ads):
+    tokens = [ad.tokens for ad in parser("").many(ads)] + [(), ("Job", "WIFE", "date")]
+    assert np.array_equal(type_cue_matrix(tokens), np.vstack([type_cues(t) for t in tokens]))
+
+
+def _close(a, b, path="result"):
+    if isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=0, abs_tol=1e-9), path
+    elif isinstance(a, dict):
+        assert list(a) == list(b), path
+        for key in a:
+            _close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            _close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, path
+
+
+def test_single_ad_and_batch_paths_agree_on_generated_ads(ads):
+    screener = Screener()
+    single = [screener.screen(text) for text in ads]
+    batch = screener.screen_batch(ads)
+    assert len(batch) == len(single)
+    for one, many in zip(single, batch):
+        assert one.risk == many.risk
+        _close(one.to_dict(), many.to_dict())
