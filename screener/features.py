@@ -82,6 +82,11 @@ class Parser:
             spans = [(row[4], row[4] + row[5]) for row in rows]
         else:
             spans = normalized.to_original_many([row[4] for row in rows], [row[4] + row[5] for row in rows])
+        return self._ad(text, doc, lowers, tokens, spans)
+
+    def _ad(self, text: str, doc, lowers: list[str], tokens: list[str], spans) -> ParsedAd:
+        """The `ParsedAd` of a matched Doc, from its lexical tokens and their spans."""
+        normalized = doc.user_data[NORMALIZED_KEY]
         signals = Counter(normalized.signals)
         signals.update(token_signals(lowers, tokens))
         return ParsedAd(
@@ -132,19 +137,7 @@ class Parser:
                 spans = list(zip(start_list[low:high], end_list[low:high]))
             else:
                 spans = normalized.to_original_many(starts[low:high], ends[low:high])
-            lowers, tokens = all_lowers[low:high], all_tokens[low:high]
-            signals = Counter(normalized.signals)
-            signals.update(token_signals(lowers, tokens))
-            parsed.append(
-                ParsedAd(
-                    text=normalized.original,
-                    hits=self.extractor.hits(doc),
-                    tokens=tuple(tokens),
-                    spans=tuple(spans),
-                    signals=tuple(sorted(signals.items())),
-                    truncated=len(text) > MAX_TEXT_CHARS,
-                )
-            )
+            parsed.append(self._ad(text, doc, all_lowers[low:high], all_tokens[low:high], spans))
         return parsed
 
 

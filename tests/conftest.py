@@ -11,6 +11,7 @@ the extractors and a tiny trained bundle are session-scoped. Tests must treat th
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -166,3 +167,19 @@ def running(app, **config):
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def assert_close(a, b, path: str = "result") -> None:
+    """`a` equals `b` (dicts with their keys in the same order), floats to 1e-9."""
+    if isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=0, abs_tol=1e-9), path
+    elif isinstance(a, dict):
+        assert list(a) == list(b), path
+        for key in a:
+            assert_close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_close(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, path

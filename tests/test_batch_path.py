@@ -11,6 +11,7 @@ import pytest
 from screener import Screener
 from screener.chunk import score_chunk
 from screener.rows import result_row, score_texts
+from conftest import assert_close
 
 ROOT = Path(__file__).resolve().parent.parent
 ODD = ["", "   ", "hello", "ᴡᴇɪʀᴅ ✈️ text", "W h a t s a p p me +1 555 0100 200, c@sh daily, no p4ssport needed", "x" * 300]
@@ -27,29 +28,13 @@ def texts():
     return frame["text"].tolist() + ODD
 
 
-def _close(a, b, path="result"):
-    """Equal, floats to 1e-9."""
-    if isinstance(a, float) and isinstance(b, float):
-        assert math.isclose(a, b, rel_tol=0, abs_tol=1e-9), path
-    elif isinstance(a, dict):
-        assert a.keys() == b.keys(), path
-        for key in a:
-            _close(a[key], b[key], f"{path}.{key}")
-    elif isinstance(a, (list, tuple)):
-        assert len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b)):
-            _close(x, y, f"{path}[{i}]")
-    else:
-        assert a == b, path
-
-
 def test_batch_results_match_the_single_ad_path(screener, texts):
     single = [screener.screen(text) for text in texts]
     batch = screener.screen_batch(texts)
     assert len(batch) == len(single)
     for one, many in zip(single, batch):
         assert one.risk == many.risk  # the same sums in the same order: identical to the last bit
-        _close(one.to_dict(), many.to_dict())
+        assert_close(one.to_dict(), many.to_dict())
 
 
 def test_chunk_scores_match_score_for_every_field(screener, texts):
@@ -59,7 +44,7 @@ def test_chunk_scores_match_score_for_every_field(screener, texts):
         single = model.score(ad)
         assert (single.logit, single.hit_contributions, single.term_contributions) == (chunked.logit, chunked.hit_contributions, chunked.term_contributions)
         assert (single.ad_type, single.element_cues, single.signals) == (chunked.ad_type, chunked.element_cues, chunked.signals)
-        _close(single.element_probabilities, chunked.element_probabilities)
+        assert_close(single.element_probabilities, chunked.element_probabilities)
 
 
 def test_output_rows_are_those_of_the_single_ad_path(screener, texts):

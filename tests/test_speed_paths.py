@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 
 import numpy as np
@@ -23,6 +22,7 @@ from screener.normalize import normalize
 from screener.pipeline import HITS_KEY, NEGATED_KEY
 from screener.pipeline.keys import NEAR_GAPS_KEY
 from screener.scorer import parser
+from conftest import assert_close
 
 
 @pytest.fixture(scope="module")
@@ -72,21 +72,6 @@ def test_type_cue_matrix_matches_type_cues(ads):
     assert np.array_equal(type_cue_matrix(tokens), np.vstack([type_cues(t) for t in tokens]))
 
 
-def _close(a, b, path="result"):
-    if isinstance(a, float) and isinstance(b, float):
-        assert math.isclose(a, b, rel_tol=0, abs_tol=1e-9), path
-    elif isinstance(a, dict):
-        assert list(a) == list(b), path
-        for key in a:
-            _close(a[key], b[key], f"{path}.{key}")
-    elif isinstance(a, (list, tuple)):
-        assert len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b)):
-            _close(x, y, f"{path}[{i}]")
-    else:
-        assert a == b, path
-
-
 def test_single_ad_and_batch_paths_agree_on_generated_ads(ads):
     screener = Screener()
     single = [screener.screen(text) for text in ads]
@@ -94,4 +79,4 @@ def test_single_ad_and_batch_paths_agree_on_generated_ads(ads):
     assert len(batch) == len(single)
     for one, many in zip(single, batch):
         assert one.risk == many.risk
-        _close(one.to_dict(), many.to_dict())
+        assert_close(one.to_dict(), many.to_dict())
