@@ -6,7 +6,6 @@ wording the synthetic corpus never used. The word lists are data (``data/ad_type
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from typing import Sequence
 
@@ -29,12 +28,7 @@ def _word_sets() -> tuple[frozenset[str], ...]:
 def type_cues(tokens: Sequence[str]) -> np.ndarray:
     """Per type of `CUE_TYPES`, the count of the tokens in its word list over the square root of
     the number of tokens (zeros for no tokens)."""
-    if not tokens:
-        return np.zeros(len(CUE_TYPES))
-    flags = _flags()
-    seen = Counter([flags.get(token) or _flag(token) for token in tokens])
-    counts = [sum(n for value, n in seen.items() if value >> k & 1) for k in range(len(CUE_TYPES))]
-    return np.asarray(counts, dtype=np.float64) / np.sqrt(len(tokens))
+    return type_cue_matrix([tokens])[0]
 
 
 def type_cue_matrix(token_lists: Sequence[Sequence[str]]) -> np.ndarray:

@@ -304,6 +304,9 @@ def test_type_cues_count_each_types_words_over_the_root_of_the_length():
     cues = type_cues(["hiring", "a", "chef", "and", "a", "wife", "x", "y", "z"])
     assert cues.tolist() == pytest.approx([2 / 3, 0.0, 1 / 3])
     assert type_cues([]).tolist() == [0.0, 0.0, 0.0]
+    rows = type_cue_matrix([["hiring", "a", "chef", "and", "a", "wife", "x", "y", "z"], [], ["Job", "WIFE", "date"]])
+    assert rows[0].tolist() == pytest.approx([2 / 3, 0.0, 1 / 3]) and rows[1].tolist() == [0.0, 0.0, 0.0]
+    assert rows[2].tolist() == pytest.approx([1 / 3**0.5] * 3)
 
 
 def test_type_word_lists_hold_no_identity_terms():

@@ -3,7 +3,6 @@
 - the chunk matcher (`IndicatorMatcher.pipe_docs`, array engine) and the one-Doc matcher
   (`IndicatorMatcher.__call__`, Python): the same hits, negations and near-rule gaps;
 - `NormalizedText.to_original_many` and `to_original`: the same spans;
-- `type_cue_matrix` and `type_cues`: the same numbers;
 - `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9).
 """
 
@@ -11,11 +10,9 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
 
 from screener import Screener
-from screener.ad_type_words import type_cue_matrix, type_cues
 from screener.corpus.disguise import DISGUISES, disguise
 from screener.corpus.generate import generate
 from screener.normalize import normalize
@@ -65,11 +62,6 @@ def test_vectorized_offsets_match_to_original(ads):
         expected = [normalized.to_original(start, end) for start, end in spans]
         assert normalized.to_original_many([s for s, _ in spans], [e for _, e in spans]) == expected
     assert changed > len(ads) // 4
-
-
-def test_type_cue_matrix_matches_type_cues(ads):
-    tokens = [ad.tokens for ad in parser("").many(ads)] + [(), ("Job", "WIFE", "date")]
-    assert np.array_equal(type_cue_matrix(tokens), np.vstack([type_cues(t) for t in tokens]))
 
 
 def test_single_ad_and_batch_paths_agree_on_generated_ads(ads):

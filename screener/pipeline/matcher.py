@@ -99,10 +99,9 @@ class IndicatorMatcher:
     def _add(self, label: str, sequences, compiler: PatternCompiler, source: str) -> None:
         """Register compiled sequences of `label`, each under its anchor's NORMs."""
         for slots in sequences:
-            common = [compiler.commonness(slot) for slot in slots]
-            anchor = min(range(len(slots)), key=common.__getitem__)  # as `compiler.anchor`
+            anchor = compiler.anchor(slots)
             others = [i for i in range(len(slots)) if i != anchor]
-            second = min(others, key=lambda i: (common[i], abs(i - anchor))) - anchor if others else 0
+            second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
             number = len(self.sequences)
             self.sequences.append((label, slots, source))
             # the one-Doc path checks the slots rarest first (the anchor and second slot, whose
