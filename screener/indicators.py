@@ -31,7 +31,7 @@ AD_TYPES = ("job", "dating", "marriage")
 #: The catalogue file of named word lists (``{@name}`` in patterns); every other file holds indicators.
 LISTS_FILE = "lists.yaml"
 _REQUIRED = ("id", "label", "element", "sub_element", "ilo", "strength", "ad_types", "description", "examples")
-_OPTIONAL = ("patterns", "near", "signals", "child")
+_OPTIONAL = ("patterns", "near", "signals", "child", "unless")
 MAX_NEAR_WINDOW = 24
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -64,6 +64,7 @@ class Indicator:
     patterns: tuple[Pattern, ...]
     near: tuple["NearRule", ...]
     signals: tuple[str, ...]
+    unless: tuple[Pattern, ...]
     child: bool
     positive_examples: tuple[str, ...]
     negative_examples: tuple[str, ...]
@@ -105,7 +106,7 @@ class Catalogue:
         """Every word the patterns contain (the normalizer resolves leetspeak to these)."""
         words: set[str] = set()
         for indicator in self.indicators:
-            for pattern in (*indicator.patterns, *(p for r in indicator.near for p in (r.first, r.second))):
+            for pattern in (*indicator.patterns, *(p for r in indicator.near for p in (r.first, r.second)), *indicator.unless):
                 words |= pattern.words()
         return words
 
@@ -189,7 +190,7 @@ def _entries_with_lines(path: Path, text: str) -> Iterator[tuple[Any, int, dict[
         lines: dict[tuple[str, int], int] = {}
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if key.value in ("patterns", "near") and isinstance(value, yaml.SequenceNode):
+                if key.value in ("patterns", "near", "unless") and isinstance(value, yaml.SequenceNode):
                     for index, item in enumerate(value.value):
                         lines[key.value, index] = item.start_mark.line + 1
         yield entry, node.start_mark.line + 1, lines
@@ -239,6 +240,7 @@ def _validate(entry: Any, source: str, line: int, lines: dict[tuple[str, int], i
     signals = _string_list(entry.get("signals", []), "signals", fail)
     if not patterns and not near and not signals:
         raise fail("needs patterns, near or signals")
+    unless = [parsed(p, "unless", i) for i, p in enumerate(_string_list(entry.get("unless", []), "unless", fail))]
     known = (*SIGNALS, HIGH_PAY_SIGNAL)
     bad_signals = [s for s in signals if s not in known]
     if bad_signals:
@@ -264,6 +266,7 @@ def _validate(entry: Any, source: str, line: int, lines: dict[tuple[str, int], i
         patterns=tuple(patterns),
         near=near,
         signals=tuple(signals),
+        unless=tuple(unless),
         child=entry.get("child", False),
         positive_examples=tuple(positive),
         negative_examples=tuple(negative),

@@ -121,6 +121,28 @@ def test_lists_and_ranges_work_in_a_catalogue_and_hits_name_their_pattern(tmp_pa
         load_catalogue(write(other, GOOD))
 
 
+def test_unless_patterns_cancel_the_hits_they_overlap_on_both_paths(tmp_path):
+    from screener import Extractor
+
+    body = GOOD.replace(
+        'patterns: ["girls wanted"]',
+        'patterns: ["girls wanted"]\n  near: [{first: "girls", second: "clients", within: 3}]\n  unless: ["(choir|team) girls"]',
+    )
+    catalogue = load_catalogue(write(tmp_path, body))
+    assert [p.source for p in catalogue["good_one"].unless] == ["cat.yaml:11"]
+    extractor = Extractor(str(tmp_path))
+    texts = ["Girls wanted for the bar.", "Choir girls wanted for Sunday.", "Girls for our clients.", "Team girls meet clients.",
+             "Choir girls wanted; girls wanted for the bar."]
+    single = [[(h.indicator, h.text) for h in extractor.extract(t)] for t in texts]
+    assert single == [[("good_one", "Girls wanted")], [], [("good_one", "Girls for our clients")], [], [("good_one", "girls wanted")]]
+    chunk = [[(h.indicator, h.text) for h in extractor.hits(doc)] for doc in extractor.docs_many(texts)]
+    assert chunk == single
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(CatalogueError, match="cat.yaml:1: good_one: unless must be a list"):
+        load_catalogue(write(other, GOOD.replace('patterns: ["girls wanted"]', 'patterns: ["girls wanted"]\n  unless: "team"')))
+
+
 def test_legal_elements_are_complete():
     elements = legal_elements()
     assert list(elements) == ["ACT", "MEANS", "PURPOSE"]

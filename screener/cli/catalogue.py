@@ -59,6 +59,7 @@ def indicators(
                         "description": indicator.description,
                         "patterns": [pattern.text for pattern in indicator.patterns],
                         "signals": list(indicator.signals),
+                        "unless": [pattern.text for pattern in indicator.unless],
                     },
                     ensure_ascii=False,
                 )

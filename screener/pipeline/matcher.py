@@ -24,6 +24,8 @@ from screener.pipeline.engine import Engine
 __all__ = ["IndicatorMatcher", "make_indicator_matcher"]
 
 _NO = object()  # a NORM a slot does not allow
+UNLESS = "~unless"  # label suffix of an indicator's `unless` patterns
+
 
 class IndicatorMatcher:
     """Finds catalogue indicators in a Doc (a SpanRuler-style component).
@@ -66,6 +68,8 @@ class IndicatorMatcher:
                         self._add(label, sequences, compiler, rule.source)
                     else:
                         self.followers[label] = first_slot_index(sequences)
+            for pattern in indicator.unless:
+                self._add(indicator.id + UNLESS, compiler(pattern), compiler, pattern.source)
         # the commoner sides' slots in the order the one-Doc path checks them (the first slot,
         # matched by the index, last), by the id of their sequence (kept alive by `followers`);
         # filled on first use
@@ -289,9 +293,23 @@ class IndicatorMatcher:
                 for label in self.by_signal.get(signal, ()) if span is not None else ():
                     found.setdefault(label, []).append((span.start, span.end, f"signal:{signal}"))
         if found:
+            _drop_cancelled(found)
+        if found:
             ranges = sorted((start, end, label, source) for label, group in found.items() for start, end, source in _merged(group))
             doc.spans[HITS_KEY] = [Span(doc, start, end, label=label, span_id=source) for start, end, label, source in ranges]
         return doc
+
+
+def _drop_cancelled(found: dict[str, list[tuple[int, int, str]]]) -> None:
+    """Remove the hits that overlap a match of their indicator's `unless` patterns, and those matches."""
+    for label in [label for label in found if label.endswith(UNLESS)]:
+        cancels = found.pop(label)
+        indicator = label[: -len(UNLESS)]
+        kept = [(s, e, src) for s, e, src in found.get(indicator, ()) if not any(s < c_end and c_start < e for c_start, c_end, _ in cancels)]
+        if kept:
+            found[indicator] = kept
+        else:
+            found.pop(indicator, None)
 
 
 def _merged(ranges: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
