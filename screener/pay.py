@@ -93,10 +93,10 @@ def _either(words: Iterable[str]) -> str:
 
 
 _UNIT_WORDS = _either(word for words in _UNITS.values() for word in words.split())
-_PERIOD = re.compile(  # the Indian "/-" may follow a sum: "Rs. 1,50,000/- per month"
-    rf"(?:/-)?(?:{_GAP}*\([^()\n]{{0,40}}\))?{_GAP}*(?:"
+_PERIOD = re.compile(  # after "Rs. 1,50,000/-", "(RM 4,000)" or glued: "a $1,500-a-month job"
+    rf"(?:/-)?\)?(?:{_GAP}*\([^()\n]{{0,40}}\))?{_GAP}*(?:"
     rf"/{_GAP}*(?P<slash>{_UNIT_WORDS}|{_either(_LETTERS.values())})"
-    rf"|(?:per|an|a|each|every|por|al|mỗi|một|в|ต่อ){_GAP}+(?P<word>{_UNIT_WORDS})"
+    rf"|-?(?:per|an|a|each|every|por|al|mỗi|một|в|ต่อ)(?:{_GAP}+|-)(?P<word>{_UNIT_WORDS})"
     rf"|(?P<adverb>hàng tháng|{_either(word for words in _ADVERBS.values() for word in words.split())})"
     r")(?![^\W\d_])",
     re.IGNORECASE,

@@ -161,6 +161,18 @@ def test_an_aside_between_amount_and_period_joins_the_mention():
     assert mention.text == "RM15,000 (US$3,300) per month"
 
 
+def test_a_sum_in_its_own_brackets_or_glued_to_its_period_keeps_the_period():
+    (bracketed,) = find_pay("Cleaners in Kuala Lumpur (RM 4,000) a month, room free")
+    assert (bracketed.currency, bracketed.amount, bracketed.period) == ("MYR", 4_000, "month")
+    assert bracketed.text == "RM 4,000) a month"
+    (glued,) = find_pay("He took a $1,500-a-month job at a call centre")
+    assert (glued.amount, glued.period, glued.text) == (1_500, "month", "$1,500-a-month")
+    (converted,) = find_pay("paying 5-9 million won ($3,800-6,900) a month")
+    assert (converted.currency, converted.amount, converted.period) == ("KRW", 9_000_000, "month")
+    assert find_pay("a $1,500-a-year bonus")[0].period == "year"
+    assert find_pay("tickets from $45 - all ages")[0].period == "unstated"
+
+
 def test_wage_multiple_relates_pay_to_the_country_of_the_currency():
     wage = TABLE["countries"]["VN"]["avg_monthly_wage"]
     (mention,) = find_pay(f"Lương {4 * wage:,} VND per month, bao ăn ở")
