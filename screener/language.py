@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from screener.normalize import normalize
 
-__all__ = ["SUPPORTED", "detect_language", "is_supported"]
+__all__ = ["SUPPORTED", "detect_language", "detect_languages", "is_supported"]
 
 #: Languages the catalogue and the shipped model are written for.
 SUPPORTED = frozenset({"en"})
@@ -42,6 +42,20 @@ def _guess(text: str) -> tuple[str, float, float]:
     return guesses[0]["lang"], guesses[0]["score"], english
 
 
+def _guesses(texts: list[str]) -> list[tuple[str, float, float]]:
+    """`_guess` of each text, with the fastText model called directly: the text prepared as
+    ``LangDetector.detect`` prepares it, the guesses read as it reads them."""
+    detector = _detector()
+    model = detector._get_model(low_memory=True)  # the "lite" model `detect` uses
+    prepare, lower = detector._preprocess_text, detector.config.normalize_input
+    guesses = []
+    for text in texts:
+        labels, scores = model.predict(detector._normalize_text(prepare(" ".join(text.split())), lower), k=5)
+        ranked = sorted(zip((label.replace("__label__", "") for label in labels), (min(float(score), 1.0) for score in scores)), key=lambda g: g[1], reverse=True)
+        guesses.append((ranked[0][0], ranked[0][1], sum(score for language, score in ranked if language == "en")))
+    return guesses
+
+
 def detect_language(text: str) -> str:
     """ISO 639 code of the ad's language; "en" unless the detector is sure of another one.
 
@@ -57,7 +71,22 @@ def detect_language(text: str) -> str:
     """
     if not any(char.isalpha() for char in text):
         return "en"
-    language, confidence, english = _guess(text)
+    return _decided(text, _guess(text))
+
+
+def detect_languages(texts: list[str]) -> list[str]:
+    """`detect_language` of each text, the detector run once over them all."""
+    wanted = [i for i, text in enumerate(texts) if any(char.isalpha() for char in text)]
+    languages = ["en"] * len(texts)
+    for i, guess in zip(wanted, _guesses([texts[i] for i in wanted])):
+        languages[i] = _decided(texts[i], guess)
+    return languages
+
+
+def _decided(text: str, guess: tuple[str, float, float]) -> str:
+    """The language of `text` from the detector's first guess (a second one on the text with
+    look-alike letters folded, when it has some)."""
+    language, confidence, english = guess
     if language == "en" or confidence < MIN_CONFIDENCE or english >= ENGLISH_FLOOR:
         return "en"
     folded = normalize(text)

@@ -13,7 +13,7 @@ from screener.chunk import score_chunk
 from screener.evidence import MAX_TEXT_CHARS
 from screener.explain import explain
 from screener.features import ParsedAd
-from screener.language import detect_language, is_supported
+from screener.language import detect_language, detect_languages, is_supported
 from screener.results import PROFILES, ModelInfo, ScreeningResult
 from screener.scorer import Scored
 
@@ -78,7 +78,7 @@ class Screener:
             raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
         return profile
 
-    def _result(self, text: str, ad: ParsedAd, scored: Scored, profile: str) -> ScreeningResult:
+    def _result(self, text: str, ad: ParsedAd, scored: Scored, profile: str, language: str) -> ScreeningResult:
         bundle = self.bundle
         model = bundle.model
         blank = not any(char.isalpha() for char in text)  # no words: nothing to read, whatever the digits
@@ -89,7 +89,6 @@ class Screener:
             scored = model.score(ad)
         if truncated:
             warnings += (f"truncated at {MAX_TEXT_CHARS} characters",)
-        language = "en" if blank else detect_language(text)
         if not is_supported(language):
             warnings += (f"language {language!r} is not supported: the score does not apply",)
         result = explain(ad, scored, model.thresholds, profile, ModelInfo(bundle.name, bundle.version), model.catalogue, warnings)
@@ -107,7 +106,7 @@ class Screener:
         profile = self._profile(profile)
         model = self.bundle.model
         ad = model.parse(text)
-        return self._result(text, ad, model.score(ad), profile)
+        return self._result(text, ad, model.score(ad), profile, detect_language(text))
 
     def screen_batch(self, texts: Iterable[str], *, profile: str | None = None) -> list[ScreeningResult]:
         """Screen many ads, in order: the same results as `screen` on each, computed a chunk at a
@@ -126,7 +125,8 @@ class Screener:
         for low in range(0, len(texts), CHUNK_ADS):
             part = texts[low : low + CHUNK_ADS]
             ads = model.parse_many(part)
-            results.extend(self._result(t, a, s, profile) for t, a, s in zip(part, ads, score_chunk(model, ads)))
+            languages = detect_languages(part)
+            results.extend(self._result(*row, profile, language) for row, language in zip(zip(part, ads, score_chunk(model, ads)), languages))
         return results
 
 

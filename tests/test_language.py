@@ -153,3 +153,12 @@ def test_a_non_english_ad_is_said_out_loud_in_the_result_and_the_row(screener):
 def test_every_test_ad_of_another_language_gets_the_warning(screener, language):
     for result in screener.screen_batch(OTHER_LANGUAGES[language]):
         assert result.language == language and result.summary.startswith("Not English")
+
+
+def test_a_chunk_is_detected_as_each_ad_alone():
+    """`detect_languages` (the batch path) gives `detect_language` of each text, guesses and all."""
+    from screener.language import _guess, _guesses, detect_languages
+
+    texts = [*(t for ads in OTHER_LANGUAGES.values() for t in ads), *ENGLISH, "", "12 34", "ALL CAPS WORK ABROAD NOW", "Оffеr wоrk аbrоаd"]
+    assert detect_languages(texts) == [detect_language(t) for t in texts]
+    assert _guesses(texts) == [_guess(t) for t in texts]

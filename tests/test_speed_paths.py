@@ -3,6 +3,8 @@
 - the chunk matcher (`IndicatorMatcher.pipe_docs`, array engine) and the one-Doc matcher
   (`IndicatorMatcher.__call__`, Python): the same hits, negations and near-rule gaps;
 - `NormalizedText.to_original_many` and `to_original`: the same spans;
+- a pipeline whose catalogue was compiled in the process and one that loaded the compiled
+  catalogue from the cache folder (`screener.pipeline.compiled`): the same hits on both paths;
 - `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9).
 """
 
@@ -49,6 +51,26 @@ def test_chunk_matcher_matches_the_one_doc_matcher(ads):
     many = [_spans(doc) for doc in extractor.docs_many(ads)]
     assert many == one
     assert sum(len(hits) for hits, _, _ in one) > len(ads) // 4  # the ads do carry hits
+
+
+def test_a_catalogue_loaded_compiled_matches_as_one_compiled_here(ads, tmp_path, monkeypatch):
+    from screener.pipeline import build_nlp
+    from screener.pipeline.compiled import AnchorIndex
+
+    def spans(nlp) -> list:
+        docs = [nlp.tokenizer(text) for text in ads]
+        singles = [_spans(component(nlp.tokenizer(text))) for text in ads for component in [nlp.get_pipe("screener_indicators")]]
+        many = [_spans(doc) for doc in nlp.get_pipe("screener_indicators").pipe_docs(docs)]
+        assert many == singles
+        return singles
+
+    monkeypatch.setenv("SCREENER_CACHE", str(tmp_path))
+    compiled_here = build_nlp()
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    loaded = build_nlp()
+    assert isinstance(loaded.get_pipe("screener_indicators").by_anchor, AnchorIndex)  # read from the files
+    assert spans(loaded) == spans(compiled_here)
+    assert loaded.get_pipe("screener_indicators").sequences[:50] == compiled_here.get_pipe("screener_indicators").sequences[:50]
 
 
 def test_vectorized_offsets_match_to_original(ads):

@@ -105,6 +105,13 @@ class Engine:
             [group * width + code[norm] for group, norm, _ in follower_rows], [number for _, _, number in follower_rows]
         )
 
+    @classmethod
+    def from_parts(cls, parts: dict) -> "Engine":
+        """An engine from the attributes of one built before (`screener.pipeline.compiled`)."""
+        engine = cls.__new__(cls)
+        vars(engine).update(parts)
+        return engine
+
     def codes(self, norms: np.ndarray) -> np.ndarray:
         """The dense code of each NORM (0: in no slot)."""
         known = self.known

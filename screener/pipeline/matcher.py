@@ -7,8 +7,6 @@ once (`screener.pipeline.engine`). Both give the same hits (``tests/test_speed_p
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 from spacy.attrs import NORM
 from spacy.language import Language
@@ -18,6 +16,7 @@ from screener.indicators import Catalogue, load_catalogue
 from screener.normalize import NormalizedText
 from screener.pay import HIGH_PAY_SIGNAL, high_pay
 from screener.pipeline.keys import HITS_KEY, NEAR_GAPS_KEY, NORMALIZED_KEY, SENTENCE_ENDS
+from screener.pipeline.compiled import Compiled, cache_folder, compiled_key
 from screener.pipeline.compiler import PatternCompiler, SlotNorms, first_slot_index, literal
 from screener.pipeline.engine import Engine
 
@@ -39,50 +38,31 @@ class IndicatorMatcher:
     def __init__(self, nlp: Language, name: str, catalogue: str = "") -> None:
         self.name = name
         self.catalogue: Catalogue = load_catalogue(catalogue or None)
+        self._compiler = PatternCompiler(nlp)
+        compiled = _compiled(self.catalogue, self._compiler)
         # Each pattern compiles to a few sequences of token slots (a slot holds the NORMs its
         # alternatives allow), not to the cartesian product of its alternatives; an index finds
         # each sequence's rarest slot (its anchor) and the rest is checked around it.
-        self.sequences: list[tuple[str, tuple[SlotNorms, ...], str]] = []  # (label, slots, pattern source)
+        self.sequences: list[tuple[str, tuple[SlotNorms, ...], str]] = compiled.sequences  # (label, slots, pattern source)
         # anchor NORM -> offset of the next rarest slot from the anchor (0: none) -> its NORM
         # -> [(sequence, anchor)]
-        self.by_anchor: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = {}
+        self.by_anchor: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = compiled.by_anchor
+        self.anchor_norms = compiled.anchor_norms
         # near-rule side label ("id~rule~side") -> (indicator id, rule number, side, window, rule source)
-        self.near: dict[str, tuple[str, int, int, int, str]] = {}
+        self.near: dict[str, tuple[str, int, int, int, str]] = compiled.near
         # the commoner side of a near rule: first-slot NORM -> its sequences, checked near the other side
-        self.followers: dict[str, dict[int, list[tuple[SlotNorms, ...]]]] = {}
-        # per sequence, its (slot index, slot) pairs in the order the one-Doc path checks them
-        self.check_order: list[tuple[tuple[int, SlotNorms], ...] | None] = []
-        self.anchors: list[tuple[int, int]] = []  # per sequence: its anchor slot, the second slot's offset from it
-        compiler = PatternCompiler(nlp)
-        for indicator in self.catalogue:
-            for pattern in indicator.patterns:
-                self._add(indicator.id, compiler(pattern), compiler, pattern.source)
-            for number, rule in enumerate(indicator.near):
-                sides = [compiler(rule.first), compiler(rule.second)]
-                # The rarer side is searched everywhere; the other only next to its matches.
-                lead = min((0, 1), key=lambda side: max(compiler.rarest(q) for q in sides[side]))
-                for side, sequences in enumerate(sides):
-                    label = f"{indicator.id}~{number}~{side}"
-                    self.near[label] = (indicator.id, number, side, rule.within, rule.source)
-                    if side == lead:
-                        self._add(label, sequences, compiler, rule.source)
-                    else:
-                        self.followers[label] = first_slot_index(sequences)
-            for pattern in indicator.unless:
-                self._add(indicator.id + UNLESS, compiler(pattern), compiler, pattern.source)
+        self.followers: dict[str, dict[int, list[tuple[SlotNorms, ...]]]] = compiled.followers
+        self.anchors: list[tuple[int, int]] = compiled.anchors  # per sequence: its anchor slot, the second slot's offset from it
+        # per sequence, its (slot index, slot) pairs in the order the one-Doc path checks them,
+        # filled on first use
+        self.check_order: list[tuple[tuple[int, SlotNorms], ...] | None] = [None] * len(self.sequences)
         # the commoner sides' slots in the order the one-Doc path checks them (the first slot,
         # matched by the index, last), by the id of their sequence (kept alive by `followers`);
         # filled on first use
         self.follow_order: dict[int, tuple[tuple[int, SlotNorms], ...]] = {}
-        self._compiler = compiler
         # a lead side's label -> (the other side's label, its first-slot index, window, reach back)
-        self.follower_of: dict[str, tuple[str, dict, int, int]] = {}
-        for label, index in self.followers.items():
-            indicator, number, side, window, _ = self.near[label]
-            reach = window + max(len(q) for sequences in index.values() for q in sequences)
-            self.follower_of[f"{indicator}~{number}~{1 - side}"] = (label, index, window, reach)
-        self._engine: Engine | None = None  # built on the first chunk (`pipe_docs`); one ad never needs it
-        self._engine_lock = threading.Lock()
+        self.follower_of = _follower_of(self.near, self.followers)
+        self.engine = Engine.from_parts(compiled.engine)  # the chunk path's arrays
         # The two sides of a near rule must be in one sentence.
         self.sentence_ends = frozenset(nlp.vocab.strings.add(mark) for mark in SENTENCE_ENDS)
         self._literal_cache: dict[int, str] = {}
@@ -90,32 +70,6 @@ class IndicatorMatcher:
         for indicator in self.catalogue:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
-
-    @property
-    def engine(self) -> Engine:
-        """The array indexes of the chunk path, built on first use."""
-        if self._engine is None:
-            with self._engine_lock:
-                if self._engine is None:
-                    self._engine = Engine(self.sequences, self.by_anchor, self.follower_of)
-        return self._engine
-
-    def _add(self, label: str, sequences, compiler: PatternCompiler, source: str) -> None:
-        """Register compiled sequences of `label`, each under its anchor's NORMs."""
-        for slots in sequences:
-            anchor = compiler.anchor(slots)
-            others = [i for i in range(len(slots)) if i != anchor]
-            second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
-            number = len(self.sequences)
-            self.sequences.append((label, slots, source))
-            # the one-Doc path checks the slots rarest first (the anchor and second slot, whose
-            # NORMs the index already matched, last): a candidate that fails, fails early
-            self.anchors.append((anchor, second))
-            self.check_order.append(None)  # filled on first use (`_checks`)
-            for norm in slots[anchor]:
-                by_second = self.by_anchor.setdefault(norm, {}).setdefault(second, {})
-                for second_norm in slots[anchor + second] if second else (0,):
-                    by_second.setdefault(second_norm, []).append((number, anchor))
 
     def _literal_of(self, orth: int, strings) -> str:
         value = self._literal_cache.get(orth)
@@ -152,7 +106,8 @@ class IndicatorMatcher:
         norms = doc.to_array(NORM)
         ids: list[int] = norms.tolist()
         by_anchor = self.by_anchor
-        anchors = [position for position, norm in enumerate(ids) if norm in by_anchor]
+        anchor_norms = self.anchor_norms
+        anchors = [position for position, norm in enumerate(ids) if norm in anchor_norms]
         if anchors:
             length = len(ids)
             sequences = self.sequences
@@ -323,6 +278,75 @@ def _merged(ranges: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         else:
             merged.append((start, end, source))
     return merged
+
+
+def _follower_of(near: dict, followers: dict) -> dict[str, tuple[str, dict, int, int]]:
+    """A lead side's label -> (the other side's label, its first-slot index, window, reach back)."""
+    follower_of = {}
+    for label, index in followers.items():
+        indicator, number, side, window, _ = near[label]
+        reach = window + max(len(q) for sequences in index.values() for q in sequences)
+        follower_of[f"{indicator}~{number}~{1 - side}"] = (label, index, window, reach)
+    return follower_of
+
+
+def _compiled(catalogue: Catalogue, compiler: PatternCompiler) -> Compiled:
+    """The catalogue compiled: read from the cache folder, else compiled here and saved there."""
+    folder, key = cache_folder(), compiled_key(catalogue.version)
+    try:
+        return Compiled.load(folder, key)
+    except (OSError, ValueError, KeyError):  # not there yet (or unreadable): compile
+        pass
+    compiled = _compile(catalogue, compiler)
+    engine = Engine(compiled.sequences, compiled.by_anchor, _follower_of(compiled.near, compiled.followers))
+    compiled.engine = vars(engine)
+    try:
+        compiled.save(folder, key, engine)
+    except OSError:  # a folder we cannot write: compiled again by the next process
+        pass
+    return compiled
+
+
+def _compile(catalogue: Catalogue, compiler: PatternCompiler) -> Compiled:
+    """Compile every pattern and near rule of the catalogue."""
+    sequences: list = []
+    anchors: list[tuple[int, int]] = []
+    by_anchor: dict = {}
+    near: dict[str, tuple[str, int, int, int, str]] = {}
+    follower_sequences: dict[str, list] = {}
+
+    def add(label: str, compiled_sequences, source: str) -> None:
+        """Register compiled sequences of `label`, each under its anchor's NORMs."""
+        for slots in compiled_sequences:
+            anchor = compiler.anchor(slots)
+            others = [i for i in range(len(slots)) if i != anchor]
+            second = min(others, key=lambda i: (compiler.commonness(slots[i]), abs(i - anchor))) - anchor if others else 0
+            number = len(sequences)
+            sequences.append((label, slots, source))
+            anchors.append((anchor, second))
+            for norm in slots[anchor]:
+                by_second = by_anchor.setdefault(norm, {}).setdefault(second, {})
+                for second_norm in slots[anchor + second] if second else (0,):
+                    by_second.setdefault(second_norm, []).append((number, anchor))
+
+    for indicator in catalogue:
+        for pattern in indicator.patterns:
+            add(indicator.id, compiler(pattern), pattern.source)
+        for number, rule in enumerate(indicator.near):
+            sides = [compiler(rule.first), compiler(rule.second)]
+            # The rarer side is searched everywhere; the other only next to its matches.
+            lead = min((0, 1), key=lambda side: max(compiler.rarest(q) for q in sides[side]))
+            for side, side_sequences in enumerate(sides):
+                label = f"{indicator.id}~{number}~{side}"
+                near[label] = (indicator.id, number, side, rule.within, rule.source)
+                if side == lead:
+                    add(label, side_sequences, rule.source)
+                else:
+                    follower_sequences[label] = side_sequences
+        for pattern in indicator.unless:
+            add(indicator.id + UNLESS, compiler(pattern), pattern.source)
+    followers = {label: first_slot_index(q) for label, q in follower_sequences.items()}
+    return Compiled(sequences, anchors, by_anchor, near, followers, follower_sequences)
 
 
 @Language.factory("screener_indicators", default_config={"catalogue": ""})
