@@ -25,6 +25,9 @@ from screener.results import IndicatorHit
 __all__ = ["ParsedAd", "Parser", "IndicatorLayout", "TermWeights", "NotFitted", "terms_of", "IDENTITY_TOKEN"]
 
 IDENTITY_TOKEN = "<identity>"
+# NORMs of gendered words start with it ("girls", "boys" -> "g:youngs"); lexical terms mask them like
+# identity words, so a gendered word moves no score (the indicators still read them)
+GENDER_PREFIX = "g:"
 _TOKEN_ATTRS = [LOWER, NORM, IS_PUNCT, IS_SPACE, IDX, LENGTH]
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
 _PAIRS = (("ACT", "MEANS"), ("MEANS", "PURPOSE"), ("ACT", "PURPOSE"))
@@ -41,7 +44,7 @@ class ParsedAd:
     hits : tuple of IndicatorHit
         Evidence, offsets into `text`.
     tokens : tuple of str
-        Lexical tokens (NORM, identity terms masked, punctuation and spaces dropped).
+        Lexical tokens (NORM, identity and gendered words masked, punctuation and spaces dropped).
     spans : tuple of (int, int)
         The character span in `text` of each token.
     signals : tuple of (str, int)
@@ -77,7 +80,8 @@ class Parser:
         # Reading attribute arrays avoids building a Token object per token.
         rows = [row for row in doc.to_array(_TOKEN_ATTRS).tolist() if not (row[2] or row[3])]
         lowers = [strings[row[0]] for row in rows]
-        tokens = [IDENTITY_TOKEN if lower in identity else strings[row[1]] for lower, row in zip(lowers, rows)]
+        norms = [strings[row[1]] for row in rows]
+        tokens = [IDENTITY_TOKEN if lower in identity or norm.startswith(GENDER_PREFIX) else norm for lower, norm in zip(lowers, norms)]
         if unchanged:
             spans = [(row[4], row[4] + row[5]) for row in rows]
         else:
@@ -121,9 +125,10 @@ class Parser:
         words = [strings[h] for h in hashes.tolist()]
         identity = identity_words()
         inverse = inverse.reshape(-1, 2)
-        masked = np.array([word in identity for word in words] + [False], dtype=bool)
+        identity_word = np.array([word in identity for word in words] + [False], dtype=bool)
+        gendered = np.array([word.startswith(GENDER_PREFIX) for word in words] + [False], dtype=bool)
         words.append(IDENTITY_TOKEN)
-        token_index = np.where(masked[inverse[:, 0]], len(words) - 1, inverse[:, 1]).tolist()
+        token_index = np.where(identity_word[inverse[:, 0]] | gendered[inverse[:, 1]], len(words) - 1, inverse[:, 1]).tolist()
         all_lowers = [words[i] for i in inverse[:, 0].tolist()]
         all_tokens = [words[i] for i in token_index]
         starts = table[:, 4].astype(np.int64)
