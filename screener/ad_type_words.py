@@ -21,8 +21,12 @@ CUE_TYPES = ("job", "dating", "marriage")
 
 @lru_cache(maxsize=1)
 def _word_sets() -> tuple[frozenset[str], ...]:
+    """Per type, its words and the folded NORMs of its gendered words ("bride" -> "g:newlywed"), as
+    tokens carry NORMs."""
     lists = load_yaml("ad_type_words.yaml")
-    return tuple(frozenset(str(word).lower() for word in lists[kind]) for kind in CUE_TYPES)
+    folded = load_yaml("normalization.yaml")["gender_neutral"]
+    words = [{str(word).lower() for word in lists[kind]} for kind in CUE_TYPES]
+    return tuple(frozenset(group | {str(folded[w]) for w in group if w in folded}) for group in words)
 
 
 def type_cues(tokens: Sequence[str]) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from screener.ad_type_words import type_cue_matrix
-from screener.features import IDENTITY_TOKEN, ParsedAd, function_words
+from screener.features import GENDER_PREFIX, IDENTITY_TOKEN, ParsedAd, function_words
 from screener.scorer import _OTHER_BELOW, ELEMENT_WORDING, Scored, ScreeningModel
 
 __all__ = ["score_chunk"]
@@ -34,8 +34,10 @@ class _TermIndex:
         self.ids: dict[str, int] = {}
         pairs: list[tuple[str, str, int]] = []
         for term, column in vocabulary.items():
-            self.ids.setdefault(term, len(self.ids))
             words = term.split(" ")
+            if any(word.startswith(GENDER_PREFIX) for word in words):  # never a term (`term_occurrences`)
+                continue
+            self.ids.setdefault(term, len(self.ids))
             for split in range(1, len(words)):
                 left, right = " ".join(words[:split]), " ".join(words[split:])
                 if (left not in style or right not in style) and IDENTITY_TOKEN not in (left, right):

@@ -25,8 +25,8 @@ from screener.results import IndicatorHit
 __all__ = ["ParsedAd", "Parser", "IndicatorLayout", "TermWeights", "NotFitted", "terms_of", "IDENTITY_TOKEN"]
 
 IDENTITY_TOKEN = "<identity>"
-# NORMs of gendered words start with it ("girls", "boys" -> "g:youngs"); lexical terms mask them like
-# identity words, so a gendered word moves no score (the indicators still read them)
+# NORMs of gendered words start with it ("girls", "boys" -> "g:youngs"); lexical terms leave them
+# out like identity words, so a gendered word moves no score (indicators and ad-type cues still read them)
 GENDER_PREFIX = "g:"
 _TOKEN_ATTRS = [LOWER, NORM, IS_PUNCT, IS_SPACE, IDX, LENGTH]
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
@@ -44,7 +44,7 @@ class ParsedAd:
     hits : tuple of IndicatorHit
         Evidence, offsets into `text`.
     tokens : tuple of str
-        Lexical tokens (NORM, identity and gendered words masked, punctuation and spaces dropped).
+        Lexical tokens (NORM, identity terms masked, punctuation and spaces dropped).
     spans : tuple of (int, int)
         The character span in `text` of each token.
     signals : tuple of (str, int)
@@ -80,8 +80,7 @@ class Parser:
         # Reading attribute arrays avoids building a Token object per token.
         rows = [row for row in doc.to_array(_TOKEN_ATTRS).tolist() if not (row[2] or row[3])]
         lowers = [strings[row[0]] for row in rows]
-        norms = [strings[row[1]] for row in rows]
-        tokens = [IDENTITY_TOKEN if lower in identity or norm.startswith(GENDER_PREFIX) else norm for lower, norm in zip(lowers, norms)]
+        tokens = [IDENTITY_TOKEN if lower in identity else strings[row[1]] for lower, row in zip(lowers, rows)]
         if unchanged:
             spans = [(row[4], row[4] + row[5]) for row in rows]
         else:
@@ -125,10 +124,9 @@ class Parser:
         words = [strings[h] for h in hashes.tolist()]
         identity = identity_words()
         inverse = inverse.reshape(-1, 2)
-        identity_word = np.array([word in identity for word in words] + [False], dtype=bool)
-        gendered = np.array([word.startswith(GENDER_PREFIX) for word in words] + [False], dtype=bool)
+        masked = np.array([word in identity for word in words] + [False], dtype=bool)
         words.append(IDENTITY_TOKEN)
-        token_index = np.where(identity_word[inverse[:, 0]] | gendered[inverse[:, 1]], len(words) - 1, inverse[:, 1]).tolist()
+        token_index = np.where(masked[inverse[:, 0]], len(words) - 1, inverse[:, 1]).tolist()
         all_lowers = [words[i] for i in inverse[:, 0].tolist()]
         all_tokens = [words[i] for i in token_index]
         starts = table[:, 4].astype(np.int64)
@@ -183,9 +181,11 @@ def function_words() -> frozenset[str]:
 def term_occurrences(ad: ParsedAd) -> list[tuple[str, int, int]]:
     """The lexical terms of an ad with their character spans: unigrams, then bigrams, of its
     tokens, leaving out terms made only of function words and any term with an identity word
-    (masked as `IDENTITY_TOKEN`): that an ad names a nationality or a religion moves no score."""
+    (masked as `IDENTITY_TOKEN`) or a gendered word: that an ad names a nationality, a religion or
+    a gender moves no score."""
     style = function_words()
-    tokens, spans = ad.tokens, ad.spans
+    spans = ad.spans
+    tokens = [IDENTITY_TOKEN if t.startswith(GENDER_PREFIX) else t for t in ad.tokens]
     unigrams = [(t, s, e) for t, (s, e) in zip(tokens, spans) if t not in style and t != IDENTITY_TOKEN]
     bigrams = [
         (f"{a} {b}", spans[i][0], spans[i + 1][1])
