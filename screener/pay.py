@@ -30,9 +30,10 @@ REFERENCE = "pay_reference.yaml"
 #: average monthly wage of the currency's country, or more.
 HIGH_PAY_SIGNAL = "pay_high"
 HIGH_PAY_MULTIPLE = 2.5
-#: An amount without a period counts as monthly pay only after a pay word ("salary 25,000 baht")
-#: and below this multiple: larger ones are yearly salaries or sums (budgets, relocation packages).
-UNSTATED_CEILING = 5.0
+#: An amount without a period counts as monthly pay only after a pay word ("salary 25,000 baht"),
+#: below this multiple (larger ones are yearly salaries or sums) and where the average wage is under
+#: this many US dollars a month (in pounds or euros such sums are yearly: "Salary: £13,768").
+UNSTATED_CEILING, UNSTATED_WAGE_USD = 5.0, 2000.0
 #: Amounts above this multiple are budgets or turnovers, not anybody's pay.
 IMPLAUSIBLE_MULTIPLE = 40.0
 _PAY_WORD = re.compile(r"(?i:salary|salaries|pay|paid|wage|wages|earn|earning|earnings|income|make|get|receive)\W{1,3}(?:\w+\W{1,3}){0,3}$")
@@ -374,18 +375,15 @@ _STATED_SKILL = re.compile(
 
 
 def high_pay(text: str) -> tuple[PayMention, ...]:
-    """The pay mentions of `text` at `HIGH_PAY_MULTIPLE` times their country's wage or more, in an
-    ad that states no skill or qualification (see `_STATED_SKILL`).
-
-    An amount with no period counts only after a pay word and below `UNSTATED_CEILING`; none above
-    `IMPLAUSIBLE_MULTIPLE` counts.
-    """
+    """The pay mentions of `text` at `HIGH_PAY_MULTIPLE` times their country's wage or more (up to
+    `IMPLAUSIBLE_MULTIPLE`; an amount with no period as `UNSTATED_CEILING` says), in an ad that
+    states no skill or qualification (see `_STATED_SKILL`)."""
     high = tuple(
         m
         for m in find_pay(text)
         if m.wage_multiple is not None
         and HIGH_PAY_MULTIPLE <= m.wage_multiple <= IMPLAUSIBLE_MULTIPLE
-        and (m.period != "unstated" or (m.wage_multiple < UNSTATED_CEILING and _PAY_WORD.search(text, max(0, m.start - 40), m.start)))
+        and (m.period != "unstated" or (m.wage_multiple < UNSTATED_CEILING and m.monthly_usd / m.wage_multiple < UNSTATED_WAGE_USD and _PAY_WORD.search(text, max(0, m.start - 40), m.start)))
     )
     # the skill search only when there is high pay to drop (most ads have none)
     return () if high and _STATED_SKILL.search(text) else high

@@ -276,8 +276,13 @@ def test_high_pay_needs_a_period_or_a_pay_word_and_a_plausible_amount():
         "Salary: £21,000.",  # a yearly salary written without its period
         "A budget of £70 million each year.",  # not anybody's pay
         "Salary 9,000,000 VND per month.",  # about the average wage
+        "Spot salary: £13,768.",  # part-time yearly pay: with no period, pounds or euros read as a year
+        "Salary: 15,000 EUR, full time.",
     ):
         assert high_pay(ordinary) == (), ordinary
+    # where wages are low, an amount without a period stays monthly pay
+    assert [m.text for m in high_pay("Salary 75,000 baht, free visa.")] == ["75,000 baht"]
+    assert high_pay("Salary £12,000 a month, free visa.")  # a stated period is read as it says
 
 
 def test_high_pay_for_a_stated_skill_is_not_a_lure_signal():
