@@ -35,16 +35,10 @@ def _detector():
     return LangDetector(LangDetectConfig(model="lite"))
 
 
-def _guess(text: str) -> tuple[str, float, float]:
-    """The first language, its probability, and the probability of English."""
-    guesses = _detector().detect(" ".join(text.split()), k=5)
-    english = sum(g["score"] for g in guesses if g["lang"] == "en")
-    return guesses[0]["lang"], guesses[0]["score"], english
-
-
 def _guesses(texts: list[str]) -> list[tuple[str, float, float]]:
-    """`_guess` of each text, with the fastText model called directly: the text prepared as
-    ``LangDetector.detect`` prepares it, the guesses read as it reads them."""
+    """Per text, the first language, its probability and the probability of English: what
+    ``LangDetector.detect(text, k=5)`` answers, with the fastText model called directly (the text
+    prepared and the guesses read as `detect` does; a test holds the two equal)."""
     detector = _detector()
     model = detector._get_model(low_memory=True)  # the "lite" model `detect` uses
     prepare, lower = detector._preprocess_text, detector.config.normalize_input
@@ -71,7 +65,7 @@ def detect_language(text: str) -> str:
     """
     if not any(char.isalpha() for char in text):
         return "en"
-    return _decided(text, _guess(text))
+    return _decided(text, _guesses([text])[0])
 
 
 def detect_languages(texts: list[str]) -> list[str]:
@@ -91,7 +85,7 @@ def _decided(text: str, guess: tuple[str, float, float]) -> str:
         return "en"
     folded = normalize(text)
     if folded.signals.get("homoglyph"):
-        folded_language, folded_confidence, _ = _guess(folded.text)
+        folded_language, folded_confidence, _ = _guesses([folded.text])[0]
         if folded_language == "en" and folded_confidence >= FOLDED_ENGLISH:
             return "en"
     return language

@@ -125,8 +125,8 @@ class Screener:
         for low in range(0, len(texts), CHUNK_ADS):
             part = texts[low : low + CHUNK_ADS]
             ads = model.parse_many(part)
-            languages = detect_languages(part)
-            results.extend(self._result(*row, profile, language) for row, language in zip(zip(part, ads, score_chunk(model, ads)), languages))
+            rows = zip(part, ads, score_chunk(model, ads), detect_languages(part))
+            results.extend(self._result(text, ad, scored, profile, language) for text, ad, scored, language in rows)
         return results
 
 

