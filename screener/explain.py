@@ -9,7 +9,8 @@ from screener.features import ParsedAd, function_words
 from screener.indicators import load_catalogue
 from screener.legal import legal_elements
 from screener.scorer import ELEMENT_WORDING, Scored
-from screener.pay import HIGH_PAY_SIGNAL, describe, find_pay
+from screener.pay import describe, find_pay
+from screener.pay_offer import HIGH_PAY_SIGNAL
 from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
 
 __all__ = ["explain", "ELEMENT_WORDING", "TOP_TERMS"]

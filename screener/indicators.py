@@ -21,7 +21,7 @@ from screener._data import SAFE_LOADER, check_fields, data_path, parse_yaml
 from screener.errors import CatalogueError
 from screener.legal import ilo_indicators, legal_elements
 from screener.normalize import SIGNALS
-from screener.pay import HIGH_PAY_SIGNAL
+from screener.pay_offer import HIGH_PAY_SIGNAL
 from screener.patterns import Choice, Pattern, PatternError, parse, parse_lists
 
 __all__ = ["Indicator", "NearRule", "Catalogue", "load_catalogue", "LISTS_FILE"]

@@ -22,21 +22,9 @@ from typing import Iterable
 from screener._data import load_yaml
 from screener.errors import CatalogueError
 
-__all__ = ["PayMention", "PERIOD_FACTORS", "HIGH_PAY_SIGNAL", "HIGH_PAY_MULTIPLE", "find_pay", "high_pay", "describe"]
+__all__ = ["PayMention", "PERIOD_FACTORS", "find_pay", "describe"]
 
 REFERENCE = "pay_reference.yaml"
-
-#: The signal an indicator names (``signals: [pay_high]``) to fire on pay this many times the
-#: average monthly wage of the currency's country, or more.
-HIGH_PAY_SIGNAL = "pay_high"
-HIGH_PAY_MULTIPLE = 2.5
-#: An amount without a period counts as monthly pay only after a pay word ("salary 25,000 baht"),
-#: below this multiple (larger ones are yearly salaries or sums) and where the average wage is under
-#: this many US dollars a month (in pounds or euros such sums are yearly: "Salary: £13,768").
-UNSTATED_CEILING, UNSTATED_WAGE_USD = 5.0, 2000.0
-#: Amounts above this multiple are budgets or turnovers, not anybody's pay.
-IMPLAUSIBLE_MULTIPLE = 40.0
-_PAY_WORD = re.compile(r"(?i:salary|salaries|pay|paid|wage|wages|earn|earning|earnings|income|make|get|receive)\W{1,3}(?:\w+\W{1,3}){0,3}$")
 
 PERIOD_FACTORS = {"hour": 173.0, "day": 26.0, "week": 4.33, "month": 1.0, "year": 1 / 12, "unstated": 1.0}
 """Multiply an amount per period by this to get it per month (173 hours, 26 days, 4.33 weeks)."""
@@ -362,31 +350,6 @@ def find_pay(text: str) -> tuple[PayMention, ...]:
         if mention is not None:
             mentions.append(mention)
     return tuple(mentions)
-
-
-#: Words that state a skill or qualification: high pay for a stated skill is not a lure (a
-#: consultant's salary is three times the average wage). Lures offer high pay for no stated skill.
-_STATED_SKILL = re.compile(
-    r"(?i:\b(?:qualified|qualifications?|degree|registered|registration|licensed|certified|certificate"
-    r"|consultants?|specialists?|surgeons?|physicians?|doctors?|engineers?|pharmacists?|lawyers?|solicitors?"
-    r"|years? (?:of )?(?:post-qualification |relevant |professional )?experience|experience (?:is )?(?:required|essential)"
-    r"|phd|mba|msc|mbbs|gmc|nmc|hcpc|frcs|mrcp|cct)\b)"
-)
-
-
-def high_pay(text: str) -> tuple[PayMention, ...]:
-    """The pay mentions of `text` at `HIGH_PAY_MULTIPLE` times their country's wage or more (up to
-    `IMPLAUSIBLE_MULTIPLE`; an amount with no period as `UNSTATED_CEILING` says), in an ad that
-    states no skill or qualification (see `_STATED_SKILL`)."""
-    high = tuple(
-        m
-        for m in find_pay(text)
-        if m.wage_multiple is not None
-        and HIGH_PAY_MULTIPLE <= m.wage_multiple <= IMPLAUSIBLE_MULTIPLE
-        and (m.period != "unstated" or (m.wage_multiple < UNSTATED_CEILING and m.monthly_usd / m.wage_multiple < UNSTATED_WAGE_USD and _PAY_WORD.search(text, max(0, m.start - 40), m.start)))
-    )
-    # the skill search only when there is high pay to drop (most ads have none)
-    return () if high and _STATED_SKILL.search(text) else high
 
 
 def describe(mention: PayMention) -> str:

@@ -9,7 +9,8 @@ import pytest
 from screener import pay
 from screener._data import load_yaml
 from screener.errors import CatalogueError
-from screener.pay import PERIOD_FACTORS, PayMention, describe, find_pay, high_pay
+from screener.pay import PERIOD_FACTORS, PayMention, describe, find_pay
+from screener.pay_offer import high_pay
 
 TABLE = load_yaml("pay_reference.yaml")
 
@@ -267,7 +268,7 @@ def test_a_table_giving_one_alias_two_currencies_is_refused(monkeypatch):
 
 
 def test_high_pay_needs_a_period_or_a_pay_word_and_a_plausible_amount():
-    from screener.pay import high_pay
+    from screener.pay_offer import high_pay
 
     assert [m.text for m in high_pay("Earn 40,000,000 VND per month, free room.")] == ["40,000,000 VND per month"]
     assert [m.text for m in high_pay("Salary: 40,000,000 VND, free room.")] == ["40,000,000 VND"]
@@ -290,6 +291,15 @@ def test_high_pay_for_a_stated_skill_is_not_a_lure_signal():
     assert high_pay(lure)
     assert not high_pay("Consultant surgeon, GMC registration, salary £9,000 per month.")
     assert not high_pay("Office work in Leeds, 5 years of experience, salary £9,000 per month.")
+
+
+def test_a_marriage_notice_states_income_and_offers_no_pay():
+    # the candidate's own income in a marriage notice is not an offer
+    assert not high_pay("Match for Jat boy 27/5'10, employed in a private firm, Rs 90,000 pm. Caste no bar.")
+    assert not high_pay("Alliance invited for our son, 30, own shop, income Rs 1.5 lakh per month.")
+    # the same amount offered stays high pay, in a marriage notice too
+    assert high_pay("The groom's family will pay her parents Rs 90,000 per month. Suitable girl wanted.")
+    assert high_pay("Employed in a private firm abroad, Rs 90,000 pm, no experience, free flight.")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from screener.indicators import Catalogue, load_catalogue
 from screener.normalize import NormalizedText
-from screener.pay import HIGH_PAY_SIGNAL, high_pay
+from screener.pay_offer import HIGH_PAY_SIGNAL, high_pay
 from screener.pipeline.keys import HITS_KEY, NEAR_GAPS_KEY, NORMALIZED_KEY, SENTENCE_ENDS
 from screener.pipeline.compiled import Compiled, cache_folder, compiled_key
 from screener.pipeline.compiler import PatternCompiler, SlotNorms, first_slot_index, literal
@@ -32,7 +32,7 @@ class IndicatorMatcher:
     Phrases are matched on NORM, so a ``{AMOUNT}`` placeholder matches any amount; a number
     written in a pattern must match itself, which is checked on the few candidate matches.
     Normalizer events (a phone number spelled out in words) and pay high for its currency's country
-    (`screener.pay.high_pay`) produce the indicators whose ``signals`` name them. Hits of one indicator never overlap; hits of different indicators may.
+    (`screener.pay_offer.high_pay`) produce the indicators whose ``signals`` name them. Hits of one indicator never overlap; hits of different indicators may.
     """
 
     def __init__(self, nlp: Language, name: str, catalogue: str = "") -> None:
