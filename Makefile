@@ -25,8 +25,9 @@ demo: $(STAMP)
 	$(BIN)/screener screen --csv corpora/examples/ads.csv --id-column id
 	$(BIN)/screener screen "Girls 18-25 wanted for hostess work abroad. We pay your flight; the cost is deducted from your first salaries. Contact only on WhatsApp."
 
+# One pytest worker per core (pytest-xdist); each builds its own session fixtures.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Headless Chromium for the review page's browser tests (Debian's packages), installed only where missing.
 browser:
