@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from screener.normalize import normalize
+from screener.obfuscation import PHONE_DIGITS
 
 __all__ = ["Contact", "CONTACT_PATTERNS", "find_contacts", "hashed_key"]
 
@@ -28,12 +29,10 @@ CONTACT_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "handle": re.compile(r"(?<![\w.@])@[a-z_][\w.]{2,}", re.IGNORECASE),
-    # a letter O among digits is a zero ("o7700 9OO 123"); at least `PHONE_DIGITS` real digits
-    "phone": re.compile(r"(?<![\w])\+?[\doO](?:[\s().-]{0,2}[\doO]){6,}(?!\w)"),
+    # `PHONE_DIGITS` digits or more; a letter O among them is a zero ("o7700 9OO 123"), but one
+    # fewer must be real digits
+    "phone": re.compile(rf"(?<![\w])\+?[\doO](?:[\s().-]{{0,2}}[\doO]){{{PHONE_DIGITS - 1},}}(?!\w)"),
 }
-
-#: Real digits a phone number needs (the rest may be letters O written for zeros).
-PHONE_DIGITS = 6
 
 _ZEROS = str.maketrans("oO", "00")
 _LINK_HOST = re.compile(r"^(?:https?://)?(?:www\.)?([^/?#]+)(.*)$", re.IGNORECASE)
@@ -101,7 +100,7 @@ def find_contacts(text: str, region: str | None = None) -> tuple[Contact, ...]:
     found: list[Contact] = []
     for kind, pattern in CONTACT_PATTERNS.items():
         for match in pattern.finditer(normalized.text):
-            if kind == "phone" and sum(char.isdigit() for char in match.group()) < PHONE_DIGITS:
+            if kind == "phone" and sum(char.isdigit() for char in match.group()) < PHONE_DIGITS - 1:
                 continue
             start, end = normalized.to_original(*match.span())
             if start < end and not any(start < c.end and c.start < end for c in found):

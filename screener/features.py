@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, NORM
 
 from screener._data import data_path, identity_words
+from screener.obfuscation import PHONE_DIGITS
 from screener.evidence import MAX_TEXT_CHARS, Extractor
 from screener.pipeline import NORMALIZED_KEY
 from screener.results import IndicatorHit
@@ -145,7 +146,6 @@ class Parser:
 
 
 _NUMBER_CLASSES = frozenset({"{AGE}", "{AMOUNT}", "{NUM}"})
-PHONE_DIGITS = 7  # a run of this many single digits is a phone number
 
 
 def token_signals(lowers: Sequence[str], norms: Sequence[str]) -> Counter:

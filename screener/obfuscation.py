@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-__all__ = ["MAX_RESPELLED", "rewrite_candidates", "apply_rewrites", "deleet_word", "respell_word", "number_word_value", "shipped_lexicon"]
+__all__ = ["PHONE_DIGITS", "MAX_RESPELLED", "rewrite_candidates", "apply_rewrites", "deleet_word", "respell_word", "number_word_value", "shipped_lexicon"]
 
 # Signals that hide contact details; they become evidence spans (see the catalogue's `signals`).
 _SPAN_SIGNALS = frozenset({"spaced_contact", "spaced_digits", "phone_in_words"})
@@ -57,11 +57,15 @@ def shipped_lexicon() -> frozenset[str]:
     return _tables().lexicon
 
 
+#: Digits a phone number has at least; a run of this many digits written apart or in words is read
+#: as a phone number (`screener.contacts` finds phone numbers with the same length).
+PHONE_DIGITS = 7
+
 # Each pattern starts with a character class so that the regex engine skips ahead fast; the
 # context a lookbehind would check is checked in Python on the few matches.
 _SPACED_LETTERS_HINT = re.compile(r"[ .\-_*·][A-Za-z][ .\-_*·]{1,2}[A-Za-z][ .\-_*·]")
 _SPACED_LETTERS = re.compile(r"\b[A-Za-z]([ .\-_*·]{1,2})(?:[A-Za-z]\1){1,}[A-Za-z](?![\w@])")
-_SPACED_DIGITS = re.compile(r"\d(?:[ .\-]\d){6,}(?![\w])")
+_SPACED_DIGITS = re.compile(rf"\d(?:[ .\-]\d){{{PHONE_DIGITS - 1},}}(?![\w])")
 _LEET_CHARS = re.compile(r"[0-9@$!|*#]+")
 _LEET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@$!|*#")
 
@@ -234,7 +238,7 @@ def _number_words_to_digits(phrase: str) -> tuple[str, str] | None:
         return None  # "no one", "oh" are words, not numbers
     if len(items) >= 3 and all(w in tables.digit_words or w == "oh" or w.isdigit() for w in items):
         digits = "".join("0" if w == "oh" else str(tables.digit_words[w]) if not w.isdigit() else w for w in items)
-        kind = "phone_in_words" if len(digits) >= 7 else "number_words"
+        kind = "phone_in_words" if len(digits) >= PHONE_DIGITS else "number_words"
         return digits, kind
     if any(w.isdigit() or w == "oh" for w in items):
         return None

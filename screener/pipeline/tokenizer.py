@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from screener._data import identity_words, load_yaml
+from screener.obfuscation import PHONE_DIGITS
 from screener.indicators import load_catalogue
 from screener.normalize import Normalizer
 from screener.obfuscation import deleet_word, number_word_value, respell_word
@@ -88,7 +89,7 @@ def token_class(text: str) -> str | None:
     digits = re.sub(r"\D", "", lower)
     if not digits:
         return None
-    if len(digits) >= 7 and not re.search(r"\d[.,]\d{3}(?:\D|$)", lower):
+    if len(digits) >= PHONE_DIGITS and not re.search(r"\d[.,]\d{3}(?:\D|$)", lower):
         return "{PHONE}"
     if lower.isdigit():
         return _number_class(int(lower), is_digit_word=len(lower) == 1)
