@@ -50,3 +50,19 @@ def identity_words() -> frozenset[str]:
     """Lower-case identity words (nationalities, religions, communities, names, places, languages)."""
     data = load_yaml("identity_terms.yaml")
     return frozenset(word.lower() for values in data.values() for value in values for word in str(value).split())
+
+
+@lru_cache(maxsize=1)
+def gender_pairs() -> tuple[tuple[str, str], ...]:
+    """The gendered word pairs of ``normalization.yaml`` (the one list), in order."""
+    return tuple((str(a).lower(), str(b).lower()) for a, b in load_yaml("normalization.yaml")["gender_pairs"])
+
+
+@lru_cache(maxsize=1)
+def gendered_norms() -> dict[str, str]:
+    """Gendered word -> the NORM it folds to: its first pair's ("girls", "boys" -> "g:boys/girls")."""
+    norms: dict[str, str] = {}
+    for first, second in gender_pairs():
+        norms.setdefault(first, f"g:{first}/{second}")
+        norms.setdefault(second, f"g:{first}/{second}")
+    return norms

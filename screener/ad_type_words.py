@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from screener._data import load_yaml
+from screener._data import gendered_norms, load_yaml
 
 __all__ = ["CUE_TYPES", "type_cues", "type_cue_matrix"]
 
@@ -21,10 +21,10 @@ CUE_TYPES = ("job", "dating", "marriage")
 
 @lru_cache(maxsize=1)
 def _word_sets() -> tuple[frozenset[str], ...]:
-    """Per type, its words and the folded NORMs of its gendered words ("bride" -> "g:newlywed"), as
+    """Per type, its words and the folded NORMs of its gendered words ("bride" -> "g:groom/bride"), as
     tokens carry NORMs."""
     lists = load_yaml("ad_type_words.yaml")
-    folded = load_yaml("normalization.yaml")["gender_neutral"]
+    folded = gendered_norms()
     words = [{str(word).lower() for word in lists[kind]} for kind in CUE_TYPES]
     return tuple(frozenset(group | {str(folded[w]) for w in group if w in folded}) for group in words)
 

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from screener._data import load_yaml
+from screener._data import gender_pairs, load_yaml
 from screener.screening import Screener
 
 __all__ = ["identity_variants", "swap_gender", "fairness_report", "fairness_markdown", "MEDIAN_GOAL", "P95_GOAL", "DIRECTION_GOAL", "SATURATED"]
@@ -66,7 +66,7 @@ def _category_pattern(category: str) -> re.Pattern[str]:
 def _gender() -> tuple[dict[str, str], re.Pattern[str]]:
     """Gendered word -> its counterpart, and the pattern that finds them."""
     table: dict[str, str] = {}
-    for first, second in _data()["gender_pairs"]:
+    for first, second in gender_pairs():
         table.setdefault(first, second)
         table.setdefault(second, first)
     return table, _words_of(list(table))

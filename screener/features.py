@@ -26,7 +26,7 @@ from screener.results import IndicatorHit
 __all__ = ["ParsedAd", "Parser", "IndicatorLayout", "TermWeights", "NotFitted", "terms_of", "IDENTITY_TOKEN"]
 
 IDENTITY_TOKEN = "<identity>"
-# NORMs of gendered words start with it ("girls", "boys" -> "g:youngs"); lexical terms leave them
+# NORMs of gendered words start with it ("girls", "boys" -> "g:boys/girls"); lexical terms leave them
 # out like identity words, so a gendered word moves no score (indicators and ad-type cues still read them)
 GENDER_PREFIX = "g:"
 _TOKEN_ATTRS = [LOWER, NORM, IS_PUNCT, IS_SPACE, IDX, LENGTH]

@@ -170,7 +170,7 @@ def test_a_flag_without_any_element_quotes_the_words_that_raised_it():
     from screener.results import ElementFinding, TermContribution
 
     absent = {name: ElementFinding(False, 0.0, (), ()) for name in ("ACT", "MEANS", "PURPOSE")}
-    terms = (TermContribution("g:youngs", 0.9, "GIRLS"), TermContribution("the", 0.5, "the"), TermContribution("cv", -0.4, "CV"))
+    terms = (TermContribution("g:boys/girls", 0.9, "GIRLS"), TermContribution("the", 0.5, "the"), TermContribution("cv", -0.4, "CV"))
     flagged = summarize(0.41, "medium", True, "balanced", absent, False, terms)
     assert "wording alone ('GIRLS')" in flagged and "'CV'" not in flagged  # content words that raised it only
     assert "wording alone" not in summarize(0.05, "low", False, "balanced", absent, False, terms)

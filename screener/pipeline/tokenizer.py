@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from screener._data import identity_words, load_yaml
+from screener._data import gendered_norms, identity_words, load_yaml
 from screener.obfuscation import PHONE_DIGITS
 from screener.indicators import load_catalogue
 from screener.normalize import Normalizer
@@ -113,7 +113,7 @@ def _install_token_norms(vocab, lexicon: frozenset[str], targets: frozenset[str]
     """Make each lexeme's NORM its class, the word its leetspeak stands for ("w0rk" -> "work"),
     or the word a texting spelling stands for ("ur" -> "your"), or the pattern word (of `targets`) an
     unknown word is a typo of ("pasport" -> "passport"); gendered words then fold to one neutral
-    NORM ("girls", "boys" -> "g:youngs").
+    NORM ("girls", "boys" -> "g:boys/girls").
 
     spaCy computes a lexeme's attributes once, when the string is first seen, so this folding
     costs nothing per token afterwards.
@@ -122,7 +122,7 @@ def _install_token_norms(vocab, lexicon: frozenset[str], targets: frozenset[str]
     default = getattr(default, "screener_default", default)
 
     texting = _table("texting")
-    neutral = _table("gender_neutral")
+    neutral = gendered_norms()
 
     def norm(text: str) -> str:
         word = (
