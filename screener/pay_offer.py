@@ -39,7 +39,7 @@ _STATED_SKILL = re.compile(
 #: A marriage notice's own words: there an amount describes the candidate's income, not an offer,
 #: unless an offer word comes shortly before it ("the groom will pay her family Rs 2 lakh").
 _MARRIAGE_NOTICE = re.compile(
-    r"(?i:\b(?:biodata|bio-data|horoscope|matrimonial|matrimony|rishta|manglik|caste no bar|alliance"
+    r"(?i:\b(?:biodata|bio-data|horoscope|matrimonial|matrimony|rishta|manglik|caste no bar|alliances? (?:for|from|invited)"
     r"|suitable (?:match|boy|girl|groom|bride)|match (?:for|from)|(?:seeks?|seeking|wanted|invited) (?:match|groom|bride|alliance|proposals?))\b)"
 )
 _OFFER = re.compile(r"(?i:\b(?:pay|pays|paying|paid|send|sends|sending|give|gives|giving|given|offer|offers|offered|allowance|you get|you will get|will receive|you receive)\b)")

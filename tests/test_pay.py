@@ -300,6 +300,7 @@ def test_a_marriage_notice_states_income_and_offers_no_pay():
     # the same amount offered stays high pay, in a marriage notice too
     assert high_pay("The groom's family will pay her parents Rs 90,000 per month. Suitable girl wanted.")
     assert high_pay("Employed in a private firm abroad, Rs 90,000 pm, no experience, free flight.")
+    assert high_pay("Alliance manager for a trading firm, no experience, salary Rs 2 lakh per month.")
 
 
 @pytest.mark.parametrize(
