@@ -13,10 +13,9 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from screener._data import gendered_norms, identity_words, load_yaml
-from screener.obfuscation import PHONE_DIGITS
 from screener.indicators import load_catalogue
 from screener.normalize import Normalizer
-from screener.obfuscation import deleet_word, number_word_value, respell_word
+from screener.obfuscation import PHONE_DIGITS, deleet_word, number_word_value, respell_word
 from screener.pipeline.keys import NORMALIZED_KEY
 
 __all__ = ["NormalizingTokenizer", "create_normalizing_tokenizer", "token_class", "THOUSANDS"]
