@@ -5,7 +5,8 @@
 - `NormalizedText.to_original_many` and `to_original`: the same spans;
 - a pipeline whose catalogue was compiled in the process and one that loaded the compiled
   catalogue from the cache folder (`screener.pipeline.compiled`): the same hits on both paths;
-- `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9).
+- `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9);
+- output rows from `Screener.explain_rows` and from `screen_batch`'s results: the same rows.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from screener.corpus.generate import generate
 from screener.normalize import normalize
 from screener.pipeline import HITS_KEY, NEGATED_KEY
 from screener.pipeline.keys import NEAR_GAPS_KEY
+from screener.rows import result_row, score_texts
 from screener.scorer import parser
 from conftest import assert_close
 
@@ -94,3 +96,14 @@ def test_single_ad_and_batch_paths_agree_on_generated_ads(ads):
     for one, many in zip(single, batch):
         assert one.risk == many.risk
         assert_close(one.to_dict(), many.to_dict())
+
+
+def test_output_rows_read_what_screen_batch_gives(ads):
+    """`score_texts` builds rows from `Screener.explain_rows` (no top terms unless the summary
+    quotes them): the same rows as from the full results, other languages included."""
+    screener = Screener()
+    texts = [text for text in ads if any(char.isalpha() for char in text)] + ["Hola, busco trabajo en Madrid con buen sueldo y alojamiento."]
+    for redact in (False, True):
+        expected = [result_row(result, text, redact) for result, text in zip(screener.screen_batch(texts), texts)]
+        assert score_texts(screener, texts, redact) == expected
+    assert any(row["language"] != "en" for row in expected)
