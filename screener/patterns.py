@@ -157,11 +157,18 @@ def parse_lists(raw: Mapping[str, list[str]]) -> dict[str, Choice]:
     return lists
 
 
+#: A run of literal characters (none of whitespace as `str.isspace` has it, ``|``, brackets or
+#: braces), and a run of whitespace.
+_LITERAL = re.compile(r"[^\s|(){}]+")
+_SPACES = re.compile(r"\s+")
+
+
 class _Parser:
     """Recursive descent over the characters of one pattern."""
 
     def __init__(self, text: str, lists: Mapping[str, Choice]) -> None:
         self.text = text
+        self.end = len(text)
         self.lists = lists
         self.at = 0
 
@@ -170,10 +177,10 @@ class _Parser:
 
     def sequence(self, top: bool = False) -> tuple[Part, ...]:
         parts: list[Part] = []
-        while self.at < len(self.text):
+        while self.at < self.end:
             char = self.text[self.at]
             if char.isspace():
-                self.at += 1
+                self.at = _SPACES.match(self.text, self.at).end()
             elif char in "|)":
                 if top:
                     raise self.fail(f"unexpected {char!r} outside a group")
@@ -186,7 +193,7 @@ class _Parser:
         """A whitespace-delimited unit: literal text, a group, a brace, or text glued to groups."""
         pieces: list[Part] = []
         literal = ""
-        while self.at < len(self.text):
+        while self.at < self.end:
             char = self.text[self.at]
             if char.isspace() or char in "|)":
                 break
@@ -203,8 +210,9 @@ class _Parser:
             elif char == "}":
                 raise self.fail("stray '}'")
             else:
-                literal += char
-                self.at += 1
+                run = _LITERAL.match(self.text, self.at)
+                literal += run.group()
+                self.at = run.end()
         if literal:
             pieces.append(Word(literal))
         if len(pieces) == 1:
