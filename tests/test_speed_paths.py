@@ -6,7 +6,8 @@
 - a pipeline whose catalogue was compiled in the process and one that loaded the compiled
   catalogue from the cache folder (`screener.pipeline.compiled`): the same hits on both paths;
 - `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9);
-- output rows from `Screener.explain_rows` and from `screen_batch`'s results: the same rows.
+- output rows from `Screener.explain_rows` and from `screen_batch`'s results: the same rows;
+- `type_cues` of one ad and its row of `type_cue_matrix`: the same bytes.
 """
 
 from __future__ import annotations
@@ -107,3 +108,13 @@ def test_output_rows_read_what_screen_batch_gives(ads):
         expected = [result_row(result, text, redact) for result, text in zip(screener.screen_batch(texts), texts)]
         assert score_texts(screener, texts, redact) == expected
     assert any(row["language"] != "en" for row in expected)
+
+
+def test_one_ads_type_cues_are_a_row_of_the_chunks(ads):
+    """`type_cues` (one ad, counted in Python) gives the bytes of its row of `type_cue_matrix`."""
+    from screener.ad_type_words import type_cue_matrix, type_cues
+
+    token_lists = [parser("")(text).tokens for text in ads] + [(), ("job",), ("wife",) * 3]
+    matrix = type_cue_matrix(token_lists)
+    assert all(type_cues(tokens).tobytes() == row.tobytes() for tokens, row in zip(token_lists, matrix))
+    assert matrix.any()
