@@ -7,7 +7,8 @@
   catalogue from the cache folder (`screener.pipeline.compiled`): the same hits on both paths;
 - `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9);
 - output rows from `Screener.explain_rows` and from `screen_batch`'s results: the same rows;
-- `type_cues` of one ad and its row of `type_cue_matrix`: the same bytes.
+- `type_cues` of one ad and its row of `type_cue_matrix`: the same bytes;
+- the glued-currency prefix rule with and without its guard: the same splits.
 """
 
 from __future__ import annotations
@@ -118,3 +119,18 @@ def test_one_ads_type_cues_are_a_row_of_the_chunks(ads):
     matrix = type_cue_matrix(token_lists)
     assert all(type_cues(tokens).tobytes() == row.tobytes() for tokens, row in zip(token_lists, matrix))
     assert matrix.any()
+
+
+def test_the_currency_prefix_guard_changes_no_split(ads):
+    """The glued-currency prefix rule splits the same words with its leading lookahead as without."""
+    import re
+
+    from screener.pipeline.tokenizer import _CURRENCIES, _glued_currency_prefix
+
+    guarded = re.compile(_glued_currency_prefix())
+    plain = re.compile(guarded.pattern[guarded.pattern.index("(?i:") :])
+    glued = [case(code) + number + tail for code in _CURRENCIES for case in (str, str.upper, str.title) for number in ("5", "40,000", "2k", "1.5mn", "3x") for tail in ("", ")", "!")]
+    words = {word for text in ads for word in text.split()} | set(glued) | {"", "$", "12345"}
+    span = lambda match: match and match.span()  # noqa: E731
+    assert all(span(guarded.match(word)) == span(plain.match(word)) for word in words)
+    assert sum(guarded.match(word) is not None for word in glued) > len(glued) // 3
