@@ -95,10 +95,12 @@ class Pattern:
     parts: tuple[Part, ...]
     source: str = ""
 
-    def words(self) -> set[str]:
-        """Every literal word of the pattern, lower-cased."""
-        found: set[str] = set()
-        _collect_words(self.parts, found)
+    def words(self, found: set[str] | None = None, seen: set[int] | None = None) -> set[str]:
+        """Every literal word of the pattern, lower-cased: added to `found` (a new set when
+        None), skipping the choices whose ids are in `seen` (already added; a word list is one
+        choice shared by the patterns that name it)."""
+        found = set() if found is None else found
+        _collect_words(self.parts, found, set() if seen is None else seen)
         return found
 
     def branches(self) -> int:
@@ -161,6 +163,7 @@ def parse_lists(raw: Mapping[str, list[str]]) -> dict[str, Choice]:
 #: braces), and a run of whitespace.
 _LITERAL = re.compile(r"[^\s|(){}]+")
 _SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z]+")
 
 
 class _Parser:
@@ -278,13 +281,14 @@ class _Parser:
         return Choice(tuple((Word(w),) for w in dict.fromkeys(words) if w))
 
 
-def _collect_words(parts: tuple[Part, ...], found: set[str]) -> None:
+def _collect_words(parts: tuple[Part, ...], found: set[str], seen: set[int]) -> None:
     for part in parts:
         if isinstance(part, Word):
-            found.update(re.findall(r"[a-z]+", part.text.lower()))
-        elif isinstance(part, Choice):
+            found.update(_WORD.findall(part.text.lower()))
+        elif isinstance(part, Choice) and id(part) not in seen:
+            seen.add(id(part))
             for option in part.options:
-                _collect_words(option, found)
+                _collect_words(option, found, seen)
 
 
 def _branches(parts: tuple[Part, ...]) -> int:
