@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -293,6 +293,20 @@ _UNGUARDED = (
 )
 
 
+def _output(chunk, readable: list[int], parts: Iterable[list[dict]], reader: TableReader, progress) -> pd.DataFrame:
+    """The output frame of a read chunk, from the rows of its readable texts in parts (one part,
+    or the workers' tasks)."""
+    rows = [blank_row("error", error) for error in chunk.errors]
+    for i, row in zip(readable, (row for part in parts for row in part)):
+        if chunk.notes[i] is not None and row["status"] != "error":
+            row["error"] = chunk.notes[i]
+        rows[i] = row
+    progress.update(len(rows))
+    if reader.format != "parquet":
+        progress.total = reader.total_rows(progress.n)
+    return output_frame(renamed_clashes(chunk.frame), rows)
+
+
 def _score_locally(reader: TableReader, text_column: str, model: str | None, profile: str | None, redact: bool, workers: int, quiet: bool) -> Iterator[pd.DataFrame]:
     """Scored chunks in input order, in this process or in `workers` processes."""
     progress = _progress(reader.total_rows(), quiet)
@@ -308,26 +322,26 @@ def _score_locally(reader: TableReader, text_column: str, model: str | None, pro
         thresholds = gc.get_threshold()
         _start_worker(model, profile, redact)
     try:
+        pending = None  # with workers: the chunk being scored while the one before is written
         for chunk in reader.chunks():
             texts = chunk.frame[text_column].tolist()
             readable = [i for i, error in enumerate(chunk.errors) if error is None]
             wanted = [texts[i] for i in readable]
-            if pool is not None:
-                try:
-                    scored = [row for part in pool.map(_score_task, _tasks(wanted)) for row in part]
-                except BrokenProcessPool:
-                    raise InputError(_UNGUARDED) from None
-            else:
-                scored = _score_task(wanted)
-            rows = [blank_row("error", error) for error in chunk.errors]
-            for i, row in zip(readable, scored):
-                if chunk.notes[i] is not None and row["status"] != "error":
-                    row["error"] = chunk.notes[i]
-                rows[i] = row
-            progress.update(len(rows))
-            if reader.format != "parquet":
-                progress.total = reader.total_rows(progress.n)
-            yield output_frame(renamed_clashes(chunk.frame), rows)
+            if pool is None:
+                yield _output(chunk, readable, [_score_task(wanted)], reader, progress)
+                continue
+            try:
+                parts = pool.map(_score_task, _tasks(wanted))
+                if pending is not None:
+                    yield _output(*pending, reader, progress)
+            except BrokenProcessPool:
+                raise InputError(_UNGUARDED) from None
+            pending = (chunk, readable, parts)
+        if pending is not None:
+            try:
+                yield _output(*pending, reader, progress)
+            except BrokenProcessPool:
+                raise InputError(_UNGUARDED) from None
     finally:
         progress.close()
         if pool is not None:
