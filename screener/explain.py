@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from screener.features import ParsedAd, function_words
 from screener.indicators import load_catalogue
@@ -13,7 +14,7 @@ from screener.pay import describe, find_pay
 from screener.pay_offer import HIGH_PAY_SIGNAL
 from screener.results import ElementFinding, IndicatorHit, ModelInfo, ScoreBreakdown, ScreeningResult, TermContribution
 
-__all__ = ["explain", "ELEMENT_WORDING", "TOP_TERMS"]
+__all__ = ["explain", "explain_row", "Explained", "ELEMENT_WORDING", "TOP_TERMS"]
 
 TOP_TERMS = 8
 _ELEMENTS = ("ACT", "MEANS", "PURPOSE")
@@ -52,6 +53,40 @@ def _level(risk: float, thresholds: dict[str, float], profile: str) -> str:
     return "high" if risk >= thresholds["high_precision"] else "medium"
 
 
+def _hits(ad: ParsedAd, scored: Scored) -> tuple[IndicatorHit, ...]:
+    return tuple(
+        IndicatorHit(h.indicator, h.label, h.element, h.sub_element, h.ilo, h.start, h.end, h.text, h.negated, c, h.pattern)
+        for h, c in zip(ad.hits, scored.hit_contributions)
+    )
+
+
+def _elements(ad: ParsedAd, scored: Scored, hits: tuple[IndicatorHit, ...], flagged: bool) -> dict[str, ElementFinding]:
+    elements = {}
+    for element in _ELEMENTS:
+        own = tuple(h for h in hits if h.element == element and not h.negated)
+        contribution = sum(h.contribution for h in hits if h.element == element)
+        worded = flagged and not own and scored.element_probabilities.get(element, 0.0) >= ELEMENT_WORDING
+        cues = tuple(cue for cue in (" ".join(ad.text[s:e].split()) for s, e in scored.element_cues.get(element, ())) if _is_content(cue)) if worded else ()
+        elements[element] = ElementFinding(bool(own) or worded, contribution, own, cues)
+    return elements
+
+
+def _child_branch(hits: tuple[IndicatorHit, ...], elements: dict[str, ElementFinding], catalogue: str) -> bool:
+    children = _child_indicators(catalogue)
+    return any(h.indicator in children and not h.negated for h in hits) and (elements["ACT"].present or elements["PURPOSE"].present)
+
+
+def _top_terms(ad: ParsedAd, scored: Scored) -> tuple[TermContribution, ...]:
+    """The TOP_TERMS largest term contributions by size, ties by term: only terms at least as
+    large as the TOP_TERMS-th largest size can be among them."""
+    items = scored.term_contributions.items()
+    if len(items) > TOP_TERMS:
+        cutoff = sorted(map(abs, scored.term_contributions.values()))[-TOP_TERMS]
+        items = [item for item in items if abs(item[1]) >= cutoff]
+    ranked = sorted(items, key=_by_size)[:TOP_TERMS]
+    return tuple(TermContribution(term, value, _written(ad.text, scored.term_spans.get(term))) for term, value in ranked if value != 0.0)
+
+
 def explain(
     ad: ParsedAd,
     scored: Scored,
@@ -62,30 +97,11 @@ def explain(
     warnings: tuple[str, ...] = (),
 ) -> ScreeningResult:
     """Assemble the result of one ad."""
-    hits = tuple(
-        IndicatorHit(h.indicator, h.label, h.element, h.sub_element, h.ilo, h.start, h.end, h.text, h.negated, c, h.pattern)
-        for h, c in zip(ad.hits, scored.hit_contributions)
-    )
+    hits = _hits(ad, scored)
     flagged = scored.risk >= thresholds[profile]
-    elements = {}
-    for element in _ELEMENTS:
-        own = tuple(h for h in hits if h.element == element and not h.negated)
-        contribution = sum(h.contribution for h in hits if h.element == element)
-        worded = flagged and not own and scored.element_probabilities.get(element, 0.0) >= ELEMENT_WORDING
-        cues = tuple(cue for cue in (" ".join(ad.text[s:e].split()) for s, e in scored.element_cues.get(element, ())) if _is_content(cue)) if worded else ()
-        elements[element] = ElementFinding(bool(own) or worded, contribution, own, cues)
-    children = _child_indicators(catalogue)
-    child_branch = any(h.indicator in children and not h.negated for h in hits) and (
-        elements["ACT"].present or elements["PURPOSE"].present
-    )
-    # the TOP_TERMS largest by size, ties by term: only terms at least as large as the
-    # TOP_TERMS-th largest size can be among them
-    items = scored.term_contributions.items()
-    if len(items) > TOP_TERMS:
-        cutoff = sorted(map(abs, scored.term_contributions.values()))[-TOP_TERMS]
-        items = [item for item in items if abs(item[1]) >= cutoff]
-    ranked = sorted(items, key=_by_size)[:TOP_TERMS]
-    terms = tuple(TermContribution(term, value, _written(ad.text, scored.term_spans.get(term))) for term, value in ranked if value != 0.0)
+    elements = _elements(ad, scored, hits, flagged)
+    child_branch = _child_branch(hits, elements, catalogue)
+    terms = _top_terms(ad, scored)
     indicators = sum(scored.hit_contributions)
     term_total = sum(scored.term_contributions.values())
     breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
@@ -104,6 +120,34 @@ def explain(
         model=model,
         warnings=warnings,
     )
+
+
+class Explained(NamedTuple):
+    """What an output row reads of a result (`explain_row`)."""
+
+    risk: float
+    flagged: bool
+    level: str
+    ad_type: str
+    elements: dict[str, ElementFinding]
+    child_branch: bool
+    hits: tuple[IndicatorHit, ...]
+    summary: str
+    language: str = "en"
+
+
+def explain_row(ad: ParsedAd, scored: Scored, thresholds: dict[str, float], profile: str, catalogue: str = "") -> Explained:
+    """The fields of `explain`'s result that an output row reads, the same values; the top terms
+    are ranked only when the summary quotes them (a flag with no element)."""
+    hits = _hits(ad, scored)
+    flagged = scored.risk >= thresholds[profile]
+    elements = _elements(ad, scored, hits, flagged)
+    child_branch = _child_branch(hits, elements, catalogue)
+    quoted = flagged and not any(finding.present for finding in elements.values())
+    terms = _top_terms(ad, scored) if quoted else ()
+    level = _level(scored.risk, thresholds, profile)
+    summary = summarize(scored.risk, level, flagged, profile, elements, child_branch, terms)
+    return Explained(scored.risk, flagged, level, scored.ad_type, elements, child_branch, hits, summary)
 
 
 def _pay_words(hit: IndicatorHit) -> str:

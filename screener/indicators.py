@@ -105,9 +105,10 @@ class Catalogue:
     def pattern_words(self) -> set[str]:
         """Every word the patterns contain (the normalizer resolves leetspeak to these)."""
         words: set[str] = set()
+        seen: set[int] = set()  # the word lists already read (one `Choice` each, however often named)
         for indicator in self.indicators:
             for pattern in (*indicator.patterns, *(p for r in indicator.near for p in (r.first, r.second)), *indicator.unless):
-                words |= pattern.words()
+                pattern.words(words, seen)
         return words
 
     def example_words(self) -> set[str]:

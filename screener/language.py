@@ -9,6 +9,7 @@ it, sees almost no English, and still sees no English once the look-alikes are f
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 
 from screener.normalize import normalize
@@ -41,13 +42,26 @@ def _guesses(texts: list[str]) -> list[tuple[str, float, float]]:
     prepared and the guesses read as `detect` does; a test holds the two equal)."""
     detector = _detector()
     model = detector._get_model(low_memory=True)  # the "lite" model `detect` uses
-    prepare, lower = detector._preprocess_text, detector.config.normalize_input
+    prepare = detector._preprocess_text
+    normalized = _as_detect_normalizes if detector.config.normalize_input else str
     guesses = []
     for text in texts:
-        labels, scores = model.predict(detector._normalize_text(prepare(" ".join(text.split())), lower), k=5)
+        labels, scores = model.predict(normalized(prepare(" ".join(text.split()))), k=5)
         ranked = sorted(zip((label.replace("__label__", "") for label in labels), (min(float(score), 1.0) for score in scores)), key=lambda g: g[1], reverse=True)
         guesses.append((ranked[0][0], ranked[0][1], sum(score for language, score in ranked if language == "en")))
     return guesses
+
+
+_UPPER, _LETTERS = string.ascii_uppercase.encode(), string.ascii_letters.encode()
+
+
+def _as_detect_normalizes(text: str) -> str:
+    """`text` lowered when it is all or mostly (over 80% of its ASCII letters) upper case, as
+    ``LangDetector._normalize_text`` decides, counted without its two lists of every letter."""
+    ascii_only = text.encode("ascii", "ignore")
+    upper = len(ascii_only) - len(ascii_only.translate(None, _UPPER))
+    letters = len(ascii_only) - len(ascii_only.translate(None, _LETTERS))
+    return text.lower() if text.isupper() or (upper > 0.8 * letters and len(text) > 5) else text
 
 
 def detect_language(text: str) -> str:

@@ -95,10 +95,12 @@ class Pattern:
     parts: tuple[Part, ...]
     source: str = ""
 
-    def words(self) -> set[str]:
-        """Every literal word of the pattern, lower-cased."""
-        found: set[str] = set()
-        _collect_words(self.parts, found)
+    def words(self, found: set[str] | None = None, seen: set[int] | None = None) -> set[str]:
+        """Every literal word of the pattern, lower-cased: added to `found` (a new set when
+        None), skipping the choices whose ids are in `seen` (already added; a word list is one
+        choice shared by the patterns that name it)."""
+        found = set() if found is None else found
+        _collect_words(self.parts, found, set() if seen is None else seen)
         return found
 
     def branches(self) -> int:
@@ -157,11 +159,19 @@ def parse_lists(raw: Mapping[str, list[str]]) -> dict[str, Choice]:
     return lists
 
 
+#: A run of literal characters (none of whitespace as `str.isspace` has it, ``|``, brackets or
+#: braces), and a run of whitespace.
+_LITERAL = re.compile(r"[^\s|(){}]+")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z]+")
+
+
 class _Parser:
     """Recursive descent over the characters of one pattern."""
 
     def __init__(self, text: str, lists: Mapping[str, Choice]) -> None:
         self.text = text
+        self.end = len(text)
         self.lists = lists
         self.at = 0
 
@@ -170,10 +180,10 @@ class _Parser:
 
     def sequence(self, top: bool = False) -> tuple[Part, ...]:
         parts: list[Part] = []
-        while self.at < len(self.text):
+        while self.at < self.end:
             char = self.text[self.at]
             if char.isspace():
-                self.at += 1
+                self.at = _SPACES.match(self.text, self.at).end()
             elif char in "|)":
                 if top:
                     raise self.fail(f"unexpected {char!r} outside a group")
@@ -186,7 +196,7 @@ class _Parser:
         """A whitespace-delimited unit: literal text, a group, a brace, or text glued to groups."""
         pieces: list[Part] = []
         literal = ""
-        while self.at < len(self.text):
+        while self.at < self.end:
             char = self.text[self.at]
             if char.isspace() or char in "|)":
                 break
@@ -203,8 +213,9 @@ class _Parser:
             elif char == "}":
                 raise self.fail("stray '}'")
             else:
-                literal += char
-                self.at += 1
+                run = _LITERAL.match(self.text, self.at)
+                literal += run.group()
+                self.at = run.end()
         if literal:
             pieces.append(Word(literal))
         if len(pieces) == 1:
@@ -270,13 +281,14 @@ class _Parser:
         return Choice(tuple((Word(w),) for w in dict.fromkeys(words) if w))
 
 
-def _collect_words(parts: tuple[Part, ...], found: set[str]) -> None:
+def _collect_words(parts: tuple[Part, ...], found: set[str], seen: set[int]) -> None:
     for part in parts:
         if isinstance(part, Word):
-            found.update(re.findall(r"[a-z]+", part.text.lower()))
-        elif isinstance(part, Choice):
+            found.update(_WORD.findall(part.text.lower()))
+        elif isinstance(part, Choice) and id(part) not in seen:
+            seen.add(id(part))
             for option in part.options:
-                _collect_words(option, found)
+                _collect_words(option, found, seen)
 
 
 def _branches(parts: tuple[Part, ...]) -> int:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from screener.errors import ScreenerError
 from screener.evidence import MAX_TEXT_CHARS
+from screener.explain import Explained
 from screener.language import is_supported
 from screener.redact import contact_spans, redact_spans
 from screener.results import ScreeningResult
@@ -53,13 +54,13 @@ def _mask_contact_cues(summary: str, contact_words: set[str]) -> str:
     return _QUOTED.sub(lambda m: "'[contact]'" if contact_words & {w.lower() for w in re.findall(r"\w+", m.group(1))} else m.group(0), summary)
 
 
-def result_row(result: ScreeningResult, text: str, redact: bool = False) -> dict:
+def result_row(result: ScreeningResult | Explained, text: str, redact: bool = False) -> dict:
     """The output columns of one screened ad.
 
     Parameters
     ----------
-    result : ScreeningResult
-        The screening of `text`.
+    result : ScreeningResult or Explained
+        The screening of `text` (or the part of it a row reads, `Screener.explain_rows`).
     text : str
         The ad (for redaction).
     redact : bool
@@ -102,8 +103,9 @@ def score_texts(screener: Screener, texts: Sequence, redact: bool = False, profi
     """One output row (`RESULT_COLUMNS`) per text; a missing text or one without letters gets status ``empty``,
     a failure status ``error`` with the exception's type (never the ad text).
 
-    The readable texts are screened together (`Screener.screen_batch`); if that fails, one at a
-    time, so that one bad row costs only its own result.
+    The readable texts are screened together (`Screener.explain_rows`: what `screen_batch` gives,
+    less what no column holds); if that fails, one at a time, so that one bad row costs only its
+    own result.
     """
     rows: list[dict | None] = [None] * len(texts)
     wanted: list[tuple[int, str]] = []
@@ -113,11 +115,13 @@ def score_texts(screener: Screener, texts: Sequence, redact: bool = False, profi
         else:
             wanted.append((i, text if isinstance(text, str) else str(text)))
     try:
-        results = screener.screen_batch([text for _, text in wanted], profile=profile)
+        explained = screener.explain_rows([text for _, text in wanted], profile=profile)
+        done = [result_row(result, text, redact) for (_, text), result in zip(wanted, explained)]
     except Exception:
         results = [_screened(screener, text, profile) for _, text in wanted]
-    for (i, text), result in zip(wanted, results):
-        rows[i] = result if isinstance(result, dict) else result_row(result, text, redact)
+        done = [result if isinstance(result, dict) else result_row(result, text, redact) for (_, text), result in zip(wanted, results)]
+    for (i, _), row in zip(wanted, done):
+        rows[i] = row
     return rows  # type: ignore[return-value]
 
 

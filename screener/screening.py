@@ -6,12 +6,12 @@ import os
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from screener.bundle import Bundle, load_bundle
 from screener.chunk import score_chunk
 from screener.evidence import MAX_TEXT_CHARS
-from screener.explain import explain
+from screener.explain import Explained, explain, explain_row
 from screener.features import ParsedAd
 from screener.language import detect_language, detect_languages, is_supported
 from screener.results import PROFILES, ModelInfo, ScreeningResult
@@ -95,8 +95,7 @@ class Screener:
         if blank:
             return replace(result, flagged=False, level="low")
         if not is_supported(language):
-            note = f"Not English (language {language!r}): the model reads English only, so this score does not apply; have the ad read by someone who knows the language. "
-            return replace(result, language=language, summary=note + result.summary)
+            return replace(result, language=language, summary=_not_english(language) + result.summary)
         return result
 
     def screen(self, text: str, *, profile: str | None = None) -> ScreeningResult:
@@ -120,14 +119,32 @@ class Screener:
         profile = self._profile(profile)
         if len(texts) == 1:  # a batch of one takes the single-ad path
             return [self.screen(texts[0], profile=profile)]
+        return [self._result(text, ad, scored, profile, language) for text, ad, scored, language in self._scored(texts)]
+
+    def _scored(self, texts: list[str]) -> Iterator[tuple[str, ParsedAd, Scored, str]]:
+        """Each text with its parsed ad, its scores and its language, a chunk at a time."""
         model = self.bundle.model
-        results: list[ScreeningResult] = []
         for low in range(0, len(texts), CHUNK_ADS):
             part = texts[low : low + CHUNK_ADS]
             ads = model.parse_many(part)
-            rows = zip(part, ads, score_chunk(model, ads), detect_languages(part))
-            results.extend(self._result(text, ad, scored, profile, language) for text, ad, scored, language in rows)
-        return results
+            yield from zip(part, ads, score_chunk(model, ads), detect_languages(part))
+
+    def explain_rows(self, texts: list[str], profile: str | None = None) -> Iterator[Explained]:
+        """What an output row reads of each text's result (`screener.explain.explain_row`): the
+        values `screen_batch` gives, without the rest of the result. Every text must hold a letter
+        (`screener.rows.score_texts` gives the others status empty)."""
+        profile = self._profile(profile)
+        model = self.bundle.model
+        info = (model.thresholds, profile, model.catalogue)
+        for _, ad, scored, language in self._scored(texts):
+            row = explain_row(ad, scored, *info)
+            if not is_supported(language):
+                row = row._replace(language=language, summary=_not_english(language) + row.summary)
+            yield row
+
+
+def _not_english(language: str) -> str:
+    return f"Not English (language {language!r}): the model reads English only, so this score does not apply; have the ad read by someone who knows the language. "
 
 
 _default: Screener | None = None

@@ -55,7 +55,7 @@ def test_output_rows_are_those_of_the_single_ad_path(screener, texts):
 
 
 def test_a_failing_batch_falls_back_to_one_ad_at_a_time(screener, monkeypatch):
-    def failing(texts, *, profile=None):
+    def failing(texts, profile=None):
         raise RuntimeError("batch failed")
 
     def screen(text, *, profile=None):
@@ -63,7 +63,7 @@ def test_a_failing_batch_falls_back_to_one_ad_at_a_time(screener, monkeypatch):
             raise RuntimeError(f"failed on {text}")
         return Screener.screen(screener, text, profile=profile)
 
-    monkeypatch.setattr(screener, "screen_batch", failing)
+    monkeypatch.setattr(screener, "explain_rows", failing)
     monkeypatch.setattr(screener, "screen", screen)
     rows = score_texts(screener, ["a good job", "a bad job", ""])
     assert [r["status"] for r in rows] == ["ok", "error", "empty"]

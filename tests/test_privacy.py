@@ -60,6 +60,7 @@ def test_batch_errors_and_summaries_carry_no_ad_text(tmp_path, caplog, monkeypat
 
     screener_ = Screener()
     monkeypatch.setattr(screener_, "screen", failing)
+    monkeypatch.setattr(screener_, "explain_rows", lambda texts, profile=None: failing(texts[0]))
     rows = screener.rows.score_texts(screener_, [ADS[0]])
     assert rows[0]["status"] == "error" and SECRET not in rows[0]["error"]
     out = tmp_path / "out.csv"

@@ -43,7 +43,7 @@ class IndicatorMatcher:
         # Each pattern compiles to a few sequences of token slots (a slot holds the NORMs its
         # alternatives allow), not to the cartesian product of its alternatives; an index finds
         # each sequence's rarest slot (its anchor) and the rest is checked around it.
-        self.sequences: list[tuple[str, tuple[SlotNorms, ...], str]] = compiled.sequences  # (label, slots, pattern source)
+        self._compiled = compiled
         # anchor NORM -> offset of the next rarest slot from the anchor (0: none) -> its NORM
         # -> [(sequence, anchor)]
         self.by_anchor: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = compiled.by_anchor
@@ -52,10 +52,9 @@ class IndicatorMatcher:
         self.near: dict[str, tuple[str, int, int, int, str]] = compiled.near
         # the commoner side of a near rule: first-slot NORM -> its sequences, checked near the other side
         self.followers: dict[str, dict[int, list[tuple[SlotNorms, ...]]]] = compiled.followers
-        self.anchors: list[tuple[int, int]] = compiled.anchors  # per sequence: its anchor slot, the second slot's offset from it
-        # per sequence, its (slot index, slot) pairs in the order the one-Doc path checks them,
+        # sequence -> its (slot index, slot) pairs in the order the one-Doc path checks them,
         # filled on first use
-        self.check_order: list[tuple[tuple[int, SlotNorms], ...] | None] = [None] * len(self.sequences)
+        self.check_order: dict[int, tuple[tuple[int, SlotNorms], ...]] = {}
         # the commoner sides' slots in the order the one-Doc path checks them (the first slot,
         # matched by the index, last), by the id of their sequence (kept alive by `followers`);
         # filled on first use
@@ -70,6 +69,16 @@ class IndicatorMatcher:
         for indicator in self.catalogue:
             for signal in indicator.signals:
                 self.by_signal.setdefault(signal, []).append(indicator.id)
+
+    @property
+    def sequences(self) -> list[tuple[str, tuple[SlotNorms, ...], str]]:
+        """(label, slots, pattern source) of every anchored sequence (built on first use)."""
+        return self._compiled.sequences
+
+    @property
+    def anchors(self) -> list[tuple[int, int]]:
+        """Per sequence: its anchor slot and the second slot's offset from it."""
+        return self._compiled.anchors
 
     def _literal_of(self, orth: int, strings) -> str:
         value = self._literal_cache.get(orth)
@@ -127,7 +136,7 @@ class IndicatorMatcher:
                         start = position - anchor
                         if start >= 0:
                             label, slots, source = sequences[number]
-                            checks = order[number] or self._checks(number)
+                            checks = order.get(number) or self._checks(number)
                             # the rarest unchecked slot first, inline: most candidates fail there
                             if start + len(slots) <= length and ids[start + checks[0][0]] in checks[0][1] and fits(doc, ids, start, checks):
                                 found.setdefault(label, []).append((start, start + len(slots), source))

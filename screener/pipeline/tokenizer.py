@@ -53,7 +53,10 @@ def _glued_currency_prefix() -> str:
     word ("P2P", "A4" and "Rs2k" stay whole unless all of it is a sum). Dollars with a prefix
     ("NT$5,000", "S$1,578", "HK$800") are split the same way."""
     codes = sorted((w for w in _CURRENCIES if w.isalpha() or (w.endswith("$") and w[:-1].isalpha())), key=len, reverse=True)
-    return r"(?i:" + "|".join(map(re.escape, codes)) + r")(?=\d[\d,.]*(?:k|m|mn)?(?:[^\w]|$))"
+    # A lookahead first (a digit right after at most a code's length of non-digits: no code holds
+    # one) fails most words before the alternation of every code is tried (3.3 -> 1.5 us a word).
+    guard = r"(?=\D{1,%d}+\d)" % len(codes[0])
+    return guard + r"(?i:" + "|".join(map(re.escape, codes)) + r")(?=\d[\d,.]*(?:k|m|mn)?(?:[^\w]|$))"
 
 
 def token_class(text: str) -> str | None:
