@@ -96,27 +96,20 @@ def explain(
     catalogue: str = "",
     warnings: tuple[str, ...] = (),
 ) -> ScreeningResult:
-    """Assemble the result of one ad."""
-    hits = _hits(ad, scored)
-    flagged = scored.risk >= thresholds[profile]
-    elements = _elements(ad, scored, hits, flagged)
-    child_branch = _child_branch(hits, elements, catalogue)
-    terms = _top_terms(ad, scored)
-    indicators = sum(scored.hit_contributions)
-    term_total = sum(scored.term_contributions.values())
-    breakdown = ScoreBreakdown(scored.intercept, indicators, term_total, scored.signals, scored.logit)
-    level = _level(scored.risk, thresholds, profile)
+    """Assemble the result of one ad: `explain_row`'s fields, the top terms and the breakdown."""
+    row = explain_row(ad, scored, thresholds, profile, catalogue)
+    breakdown = ScoreBreakdown(scored.intercept, sum(scored.hit_contributions), sum(scored.term_contributions.values()), scored.signals, scored.logit)
     return ScreeningResult(
-        risk=scored.risk,
-        flagged=flagged,
-        level=level,
-        ad_type=scored.ad_type,
-        elements=elements,
-        child_branch=child_branch,
-        hits=hits,
-        terms=terms,
+        risk=row.risk,
+        flagged=row.flagged,
+        level=row.level,
+        ad_type=row.ad_type,
+        elements=row.elements,
+        child_branch=row.child_branch,
+        hits=row.hits,
+        terms=_top_terms(ad, scored),
         score_breakdown=breakdown,
-        summary=summarize(scored.risk, level, flagged, profile, elements, child_branch, terms),
+        summary=row.summary,
         model=model,
         warnings=warnings,
     )
